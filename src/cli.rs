@@ -1,0 +1,149 @@
+//! Command-line parsing and progress display; the work itself lives in the library.
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use toolpages::catalogue::Severity;
+use toolpages::site::{self, BuildError, BuildOptions, Config, Progress};
+
+/// Build a searchable static website of MCP servers and their tools.
+#[derive(Debug, Parser)]
+#[command(name = "toolpages", version, about)]
+pub struct Cli {
+    /// The site settings file.
+    #[arg(long, global = true, default_value = "toolpages.toml")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct BuildArgs {
+    /// The catalogue folder: `*.jsonl` files and `servers/*.json`.
+    #[arg(long, default_value = "content")]
+    content: PathBuf,
+    /// The output folder.
+    #[arg(long, short, default_value = "public")]
+    output: PathBuf,
+    /// The URL the site is published at (overrides `base_url` in the settings file).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// The templates folder; built-in templates fill in any file it lacks.
+    #[arg(long, default_value = "templates")]
+    templates: PathBuf,
+    /// The folder of static files copied as they are.
+    #[arg(long = "static", default_value = "static")]
+    static_dir: PathBuf,
+    /// Build the valid entries even when the catalogue has errors (still reported, exit 1).
+    #[arg(long)]
+    skip_invalid: bool,
+}
+
+/// Runs the command line; the exit code is 0 on success, 1 on bad input or failure.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Build(args) => build(&cli.config, args),
+    }
+}
+
+fn load_config(path: &std::path::Path, base_url: Option<&str>) -> Result<Config, String> {
+    let config = Config::load(path).map_err(|e| e.to_string())?;
+    match base_url {
+        Some(url) => config
+            .with_base_url(url)
+            .map_err(|e| format!("--base-url: {e}")),
+        None => Ok(config),
+    }
+}
+
+fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
+    let config = match load_config(config, args.base_url.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = BuildOptions {
+        content: args.content,
+        templates: args.templates,
+        static_dir: args.static_dir,
+        output: args.output.clone(),
+        config,
+        skip_invalid: args.skip_invalid,
+    };
+    let bar = Bar::new();
+    let result = site::build(&options, &bar);
+    bar.0.finish_and_clear();
+    match result {
+        Ok(summary) => {
+            for p in &summary.problems {
+                eprintln!("{p}");
+            }
+            println!(
+                "Built {} servers, {} tools, {} pages in {:.2} s ({} files written, {} unchanged) into {}",
+                summary.servers,
+                summary.tools,
+                summary.pages,
+                summary.seconds,
+                summary.written,
+                summary.unchanged,
+                args.output.display()
+            );
+            let errors = summary
+                .problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count();
+            if errors > 0 {
+                eprintln!("error: {errors} invalid catalogue entries were skipped");
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Catalogue(problems)) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            eprintln!("error: {}", BuildError::Catalogue(problems));
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A progress bar on standard error; invisible when it is not a terminal.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} rendering {pos}/{len} pages [{bar:40}] {per_sec}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, pages: usize) {
+        self.0.set_length(pages as u64);
+    }
+    fn tick(&self) {
+        self.0.inc(1);
+    }
+}

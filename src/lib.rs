@@ -1,0 +1,11 @@
+//! toolpages: a static site generator for MCP tool pages.
+//!
+//! Data flows one way: [`catalogue`] loads servers and tools → [`analysis`] classifies each
+//! tool ([`classify`]) and decides its sample policy ([`policy`]) → [`site`] plans every page,
+//! renders it with MiniJinja and writes it.
+
+pub mod analysis;
+pub mod catalogue;
+pub mod classify;
+pub mod policy;
+pub mod site;

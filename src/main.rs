@@ -1,0 +1,9 @@
+//! The `toolpages` binary.
+
+mod cli;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    cli::run(cli::Cli::parse())
+}

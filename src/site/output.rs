@@ -1,0 +1,146 @@
+//! Where rendered files go: a folder on disk (written only when their bytes change) or
+//! memory (for `serve` and `check`). The same render code feeds both.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// What happened to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// New or different bytes were stored.
+    Changed,
+    /// The stored file already had these bytes; nothing was touched.
+    Unchanged,
+}
+
+/// A destination for the site's files, safe to share across rayon threads.
+pub trait Output: Sync {
+    /// Stores `bytes` at `path` (relative, `/`-separated, such as `servers/x/index.html`).
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<Written>;
+}
+
+/// Files under a folder on disk.
+///
+/// A file whose bytes are unchanged is not rewritten (its modification time stays, so
+/// `rsync` and S3 sync skip it); a changed file is written to a temporary name beside it and
+/// renamed into place, so a reader never sees half a page.
+#[derive(Debug)]
+pub struct DiskOutput {
+    root: PathBuf,
+}
+
+impl DiskOutput {
+    /// Writes under `root`, creating it when needed.
+    pub fn new(root: &Path) -> io::Result<DiskOutput> {
+        std::fs::create_dir_all(root)?;
+        Ok(DiskOutput {
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// The folder written to.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+impl Output for DiskOutput {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<Written> {
+        let target = self.root.join(path);
+        match std::fs::metadata(&target) {
+            Ok(meta) if meta.len() == bytes.len() as u64 => {
+                if std::fs::read(&target)? == bytes {
+                    return Ok(Written::Unchanged);
+                }
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        let mut tmp = target.clone().into_os_string();
+        tmp.push(".tmp-toolpages");
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &target)?;
+        Ok(Written::Changed)
+    }
+}
+
+/// Files kept in memory, keyed by path.
+#[derive(Debug, Default)]
+pub struct MemoryOutput {
+    files: Mutex<HashMap<String, Vec<u8>>>,
+}
+
+impl MemoryOutput {
+    /// The bytes stored at `path`.
+    pub fn get(&self, path: &str) -> Option<Vec<u8>> {
+        self.lock().get(path).cloned()
+    }
+
+    /// Every stored path, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.lock().keys().cloned().collect();
+        paths.sort();
+        paths
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<u8>>> {
+        // A panic while holding the lock cannot leave the map half-updated (one insert), so
+        // a poisoned lock is still usable.
+        self.files.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Output for MemoryOutput {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<Written> {
+        let mut files = self.lock();
+        if files.get(path).is_some_and(|old| old == bytes) {
+            return Ok(Written::Unchanged);
+        }
+        files.insert(path.to_owned(), bytes.to_vec());
+        Ok(Written::Changed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disk_output_skips_unchanged_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = DiskOutput::new(dir.path()).unwrap();
+        assert_eq!(
+            out.write("a/b/index.html", b"one").unwrap(),
+            Written::Changed
+        );
+        let mtime = std::fs::metadata(dir.path().join("a/b/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(
+            out.write("a/b/index.html", b"one").unwrap(),
+            Written::Unchanged
+        );
+        let again = std::fs::metadata(dir.path().join("a/b/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(mtime, again);
+        assert_eq!(
+            out.write("a/b/index.html", b"two").unwrap(),
+            Written::Changed
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("a/b/index.html")).unwrap(),
+            b"two"
+        );
+    }
+}
