@@ -263,10 +263,10 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
     let server_path = data.routes.server(s);
     let tool_path = data.routes.tool(s, t);
     let breadcrumbs = [
-        ("Home", data.config.permalink("")),
-        ("Servers", data.config.permalink("servers/")),
-        (server.name.as_str(), data.config.permalink(&server_path)),
-        (tool.name.as_str(), data.config.permalink(&tool_path)),
+        ("Home", String::new()),
+        ("Servers", "servers/".to_owned()),
+        (server.name.as_str(), server_path),
+        (tool.name.as_str(), tool_path),
     ];
     let jsonld = serde_json::json!([
         {
@@ -281,8 +281,8 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
         {
             "@context": "https://schema.org",
             "@type": "BreadcrumbList",
-            "itemListElement": breadcrumbs.iter().enumerate().map(|(i, (name, url))| serde_json::json!({
-                "@type": "ListItem", "position": i + 1, "name": name, "item": url,
+            "itemListElement": breadcrumbs.iter().enumerate().map(|(i, (name, path))| serde_json::json!({
+                "@type": "ListItem", "position": i + 1, "name": name, "item": data.config.permalink(path),
             })).collect::<Vec<_>>(),
         }
     ]);
@@ -304,7 +304,7 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
         policy_json => policylayer::to_string(&policy),
         policy_yaml => intercept::to_string(&description, &policy),
         faq,
-        breadcrumbs => breadcrumbs.iter().map(|(n, u)| context! { name => n, url => u }).collect::<Vec<_>>(),
+        breadcrumbs => breadcrumbs.iter().map(|(n, p)| context! { name => n, path => p }).collect::<Vec<_>>(),
         jsonld,
     }
 }
