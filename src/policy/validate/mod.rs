@@ -91,8 +91,14 @@ pub fn parse(format: Format, text: &str) -> Result<Value, Problem> {
         Format::Intercept => {
             let options = serde_saphyr::options! { strict_booleans: true };
             serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| {
-                let first = e.to_string();
-                let message = first.lines().next().unwrap_or("").trim().to_owned();
+                let rendered = e.to_string();
+                let first = rendered.lines().next().unwrap_or("").trim();
+                let first = first.trim_start_matches("error: ");
+                // serde-saphyr repeats the position in the message; the location has it.
+                let message = match first.split_once(": ") {
+                    Some((at, rest)) if at.starts_with("line ") => rest,
+                    _ => first,
+                };
                 Problem {
                     location: e.location().map_or_else(
                         || "(document)".to_owned(),
@@ -335,11 +341,10 @@ impl Ctx {
             ),
             Op::Regex => match value {
                 Value::String(re) => {
-                    if let Err(e) = regex::Regex::new(re) {
-                        let first = e.to_string().lines().last().unwrap_or("").trim().to_owned();
+                    if let Some(why) = re2_problem(re) {
                         self.error(
                             location,
-                            format!("invalid RE2 regular expression \"{re}\": {first}"),
+                            format!("invalid RE2 regular expression \"{re}\": {why}"),
                             "correct the pattern; RE2 has no look-around or back-references",
                         );
                     }
@@ -404,6 +409,24 @@ impl Ctx {
         );
         None
     }
+}
+
+/// Why a pattern would not compile as the RE2 syntax of Go's `regexp` (which Intercept
+/// uses), or `None`. The `regex` crate implements the same syntax, plus a few extensions Go
+/// rejects or reads differently: the `x` and `R` flags and `&&`/`--`/`~~` class operations.
+fn re2_problem(pattern: &str) -> Option<String> {
+    if let Err(e) = regex::Regex::new(pattern) {
+        let text = e.to_string();
+        let last = text.lines().last().unwrap_or("").trim();
+        return Some(last.trim_start_matches("error: ").to_owned());
+    }
+    let extensions = regex::Regex::new(r"\(\?[a-zA-Z-]*[xR]|\[[^\]]*(&&|--|~~)").ok()?;
+    extensions.find(pattern).map(|m| {
+        format!(
+            "`{}` is an extension of Rust's regex syntax that Go's RE2 does not read the same way",
+            m.as_str()
+        )
+    })
 }
 
 /// A `state.<scope>.<counter>` path found in a condition.
