@@ -34,14 +34,20 @@ fn assert_problems(got: Vec<String>, want: &[&str]) {
 fn every_tool_and_server_policy_of_the_real_catalogue_is_valid() {
     let data = real();
     // 2,712 tools and the 143 servers that have tools, two formats each.
-    assert_eq!(check_all(&data).expect("every generated policy is valid"), 5710);
+    assert_eq!(
+        check_all(&data).expect("every generated policy is valid"),
+        5710
+    );
     let counts: std::collections::HashMap<String, usize> =
         rule_counts(data.analysis.iter().flatten().map(|a| &a.policy))
             .into_iter()
             .collect();
     // Every kind of argument-aware rule occurs on real tools.
     for kind in CheckKind::ALL {
-        assert!(counts[kind.label()] > 0, "no {kind:?} on the real catalogue");
+        assert!(
+            counts[kind.label()] > 0,
+            "no {kind:?} on the real catalogue"
+        );
     }
 }
 
@@ -64,17 +70,36 @@ fn find(data: &SiteData, server: &str, tool: &str) -> (usize, usize) {
 fn argument_aware_rules_use_the_tools_real_argument_names() {
     let data = real();
     let cases = [
-        ("ghcr-io-github-github-mcp-server", "get_file_blame", "args.path", "regex"),
+        (
+            "ghcr-io-github-github-mcp-server",
+            "get_file_blame",
+            "args.path",
+            "regex",
+        ),
         ("mcp-server-fetch", "fetch", "args.url", "regex"),
-        ("mcp-kubectl-mcp-server", "scale_deployment", "args.replicas", "lte"),
-        ("ghcr-io-github-github-mcp-server", "update_issue_state", "args.rationale", "exists"),
+        (
+            "mcp-kubectl-mcp-server",
+            "scale_deployment",
+            "args.replicas",
+            "lte",
+        ),
+        (
+            "ghcr-io-github-github-mcp-server",
+            "update_issue_state",
+            "args.rationale",
+            "exists",
+        ),
     ];
     for (server, tool, path, op) in cases {
         let (s, t) = find(&data, server, tool);
         let texts = tool_texts(&data, s, t).unwrap();
         let json: Value = serde_json::from_str(&texts.json).unwrap();
         let cond = &json["tools"][tool]["require"][0]["conditions"][0];
-        assert_eq!((cond["path"].as_str(), cond["op"].as_str()), (Some(path), Some(op)), "{tool}");
+        assert_eq!(
+            (cond["path"].as_str(), cond["op"].as_str()),
+            (Some(path), Some(op)),
+            "{tool}"
+        );
         let y = parse(Format::Intercept, &texts.yaml).unwrap();
         let rules = y["tools"][tool]["rules"].as_array().unwrap();
         assert!(
@@ -104,9 +129,17 @@ fn tool_and_server_documents_print_the_same_rule() {
             let one_json: Value = serde_json::from_str(&one.json).unwrap();
             let one_yaml = parse(Format::Intercept, &one.yaml).unwrap();
             let n = tool.name.as_str();
-            assert_eq!(without_counters(&whole_json["tools"][n]), without_counters(&one_json["tools"][n]), "{n}");
+            assert_eq!(
+                without_counters(&whole_json["tools"][n]),
+                without_counters(&one_json["tools"][n]),
+                "{n}"
+            );
             assert_eq!(whole_yaml["tools"][n], one_yaml["tools"][n], "{n}");
-            let hidden = |doc: &Value| doc["hide"].as_array().is_some_and(|h| h.iter().any(|x| x == n));
+            let hidden = |doc: &Value| {
+                doc["hide"]
+                    .as_array()
+                    .is_some_and(|h| h.iter().any(|x| x == n))
+            };
             assert_eq!(hidden(&whole_json), hidden(&one_json), "{n}");
             assert_eq!(hidden(&whole_yaml), hidden(&one_yaml), "{n}");
         }
@@ -140,7 +173,9 @@ fn server_yaml_has_a_comment_header_and_category_groups() {
         ]
     );
     let read = yaml.find("  # Read (Low risk): ").expect("a Read group");
-    let write = yaml.find("  # Write (Medium risk): ").expect("a Write group");
+    let write = yaml
+        .find("  # Write (Medium risk): ")
+        .expect("a Write group");
     assert!(read < write);
 }
 

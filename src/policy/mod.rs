@@ -103,7 +103,7 @@ pub enum CheckKind {
     PathNoParent,
     /// `regex`: a required web URL argument must be `http://` or `https://`.
     WebUrl,
-    /// `exists`: an optional `reason` argument must be given.
+    /// `exists`: an optional `reason` (or `justification`, `rationale`) must be given.
     ReasonRequired,
     /// `lte`: a required numeric argument capped (for example `replicas`).
     NumberCap,
