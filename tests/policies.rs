@@ -388,3 +388,50 @@ tools:
     let github = "version: \"1\"\ndescription: \"GitHub MCP server policies\"\nhide:\n  - transfer_repository\ntools:\n  create_issue:\n    rules:\n      - name: \"hourly issue limit\"\n        rate_limit: 5/hour\n  delete_repository:\n    rules:\n      - name: \"block repo deletion\"\n        action: \"deny\"\n        on_deny: \"Repository deletion is not permitted via AI agents\"\n  \"*\":\n    rules:\n      - name: \"global rate limit\"\n        rate_limit: 60/minute\n";
     assert_problems(yaml(github), &[]);
 }
+
+fn build_catalogue(
+    line: &str,
+) -> Result<toolpages::site::BuildSummary, toolpages::site::BuildError> {
+    let content = tempfile::tempdir().unwrap();
+    std::fs::write(content.path().join("c.jsonl"), line).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let options = toolpages::site::BuildOptions {
+        content: content.path().to_path_buf(),
+        templates: root.join("templates"),
+        static_dir: root.join("static"),
+        output: out.path().to_path_buf(),
+        config: Config::default(),
+        skip_invalid: false,
+    };
+    let result = toolpages::site::build(&options, &());
+    if result.is_ok() {
+        // The downloadable files exist and are valid.
+        for (file, format) in [
+            ("policy.json", Format::PolicyLayer),
+            ("intercept.yaml", Format::Intercept),
+        ] {
+            let text = std::fs::read_to_string(out.path().join("servers/s").join(file)).unwrap();
+            assert_problems(problems(format, &text), &[]);
+        }
+    }
+    result
+}
+
+#[test]
+fn hostile_tool_names_stay_inside_yaml_values_and_comments() {
+    let line = r##"{"id":"s","name":"S\n# injected: true\ntools: {}","package":"p\nversion: \"2\"","tools":[{"name":"evil\n# tools:\n  x: y","description":"Deletes everything."},{"name":"a: b #c","description":"Creates a thing."},{"name":"- [x]","description":"Lists things."}]}"##;
+    let summary = build_catalogue(line).expect("builds");
+    assert_eq!(summary.tools, 3);
+}
+
+#[test]
+fn a_tool_named_star_fails_the_build_naming_server_and_tool() {
+    let line = r#"{"id":"s","tools":[{"name":"*","description":"Deletes all records."}]}"#;
+    let err = build_catalogue(line).expect_err("a tool named * cannot be given a rule");
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with("invalid sample policy for server `s`, tool `*` (PolicyLayer JSON): a tool named `*` cannot get its own rule"),
+        "{shown}"
+    );
+}

@@ -140,6 +140,9 @@ fn check(
                 listed.sort_unstable();
                 let mut expected = names.to_vec();
                 expected.sort_unstable();
+                if names.contains(&"*") {
+                    p.push("a tool named `*` cannot get its own rule: both formats read `*` as every tool (under `hide` it would hide them all)".to_owned());
+                }
                 if listed != expected {
                     p.push(format!(
                         "the document lists tools {listed:?}, expected {expected:?}"
