@@ -348,25 +348,11 @@ fn state(ctx: &mut Ctx, at: &str, state: &Value) -> Option<String> {
             );
         }
     }
-    match s.get("counter") {
-        Some(Value::String(c)) if !c.trim().is_empty() => Some(c.clone()),
-        Some(other) => {
-            ctx.error(
-                &join(at, "counter"),
-                format!("must be a non-empty name, found {}", shown(other)),
-                "name the counter, for example counter: daily_spend",
-            );
-            None
-        }
-        None => {
-            ctx.error(
-                at,
-                "has no `counter`",
-                "add counter: a name, read in conditions as state.<tool>.<counter>",
-            );
-            None
-        }
-    }
+    ctx.counter(
+        at,
+        s,
+        "add counter: a name, read in conditions as state.<tool>.<counter>",
+    )
 }
 
 /// The keys this module accepts, for the FAQ check.

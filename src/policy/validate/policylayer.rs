@@ -99,25 +99,11 @@ fn limits(
             )),
             _ => None,
         });
-        let counter = match limit.get("counter") {
-            Some(Value::String(c)) if !c.trim().is_empty() => Some(c.clone()),
-            Some(other) => {
-                ctx.error(
-                    &join(&at, "counter"),
-                    format!("must be a non-empty name, found {}", shown(other)),
-                    "name the counter, for example \"create_issue_calls\"",
-                );
-                None
-            }
-            None => {
-                ctx.error(
-                    &at,
-                    "has no `counter`",
-                    "add \"counter\": a name; limits sharing a counter share one count",
-                );
-                None
-            }
-        };
+        let counter = ctx.counter(
+            &at,
+            limit,
+            "add \"counter\": a name; limits sharing a counter share one count",
+        );
         let window = match limit.get("window") {
             Some(Value::String(w)) if w == "minute" || w == "hour" => Some(w.clone()),
             Some(other) => {
