@@ -414,6 +414,16 @@ fn build_catalogue(
             let text = std::fs::read_to_string(out.path().join("servers/s").join(file)).unwrap();
             assert_problems(problems(format, &text), &[]);
         }
+        // The server page links both downloads and has a copy button on each block.
+        let html = std::fs::read_to_string(out.path().join("servers/s/index.html")).unwrap();
+        for needle in [
+            r#"<a href="/servers/s/policy.json" download>"#,
+            r#"<a href="/servers/s/intercept.yaml" download>"#,
+            r#"data-copy="policy-json""#,
+            r#"data-copy="policy-yaml""#,
+        ] {
+            assert!(html.contains(needle), "{needle}");
+        }
     }
     result
 }

@@ -161,13 +161,18 @@ fn enum_allow_list(path: &str, _name: &str, arg: &Map<String, Value>) -> Option<
         Op::In,
         json!(good),
         format!(
-            "`{path}` may not be {}: those values destroy data and need a person.",
-            bad.join(", ")
+            "`{path}` may not be {}: destroying data needs a person.",
+            bad.join(" or ")
         ),
         format!(
-            "`{path}` must be one of {}; {} destroy data, so the policy refuses them.",
+            "`{path}` must be one of {}; the policy refuses {} because {} data.",
             list(&good),
-            list(&bad)
+            list(&bad),
+            if bad.len() == 1 {
+                "it destroys"
+            } else {
+                "they destroy"
+            }
         ),
     ))
 }
