@@ -22,6 +22,9 @@ pub struct Cli {
 enum Command {
     /// Build the site into the output folder.
     Build(BuildArgs),
+    /// Validate policy files, or report on the generated sample policies.
+    #[command(subcommand)]
+    Policy(crate::cli_policy::PolicyCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -50,6 +53,7 @@ struct BuildArgs {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => build(&cli.config, args),
+        Command::Policy(command) => crate::cli_policy::run(command),
     }
 }
 

@@ -65,6 +65,19 @@ pub enum BuildError {
         /// MiniJinja's error, with the template line.
         message: String,
     },
+    /// A sample policy the build would write breaks the policy spec (a generator bug): the
+    /// server, the tool (none for the server-wide document), the format and every problem.
+    #[error("invalid sample policy for server `{server}`{}{}: {}", .tool.as_ref().map(|t| format!(", tool `{t}`")).unwrap_or_default(), if .format.is_empty() { String::new() } else { format!(" ({})", .format) }, .problems.join("; "))]
+    Policy {
+        /// The server id.
+        server: String,
+        /// The tool, or `None` for the server's whole policy.
+        tool: Option<String>,
+        /// `PolicyLayer JSON` or `Intercept YAML` (empty when writing failed).
+        format: String,
+        /// What is wrong, one problem each.
+        problems: Vec<String>,
+    },
     /// Reading input or writing output failed.
     #[error("{path}: {source}")]
     Io {
@@ -125,6 +138,7 @@ pub fn render_site(
     out: &dyn Output,
     progress: &dyn Progress,
 ) -> Result<BuildSummary, BuildError> {
+    super::policies::check_all(data)?;
     let pages = plan(data);
     progress.start(pages.len());
     let written = AtomicUsize::new(0);
@@ -161,6 +175,9 @@ fn render_page(
     env: &Environment<'static>,
     file: &str,
 ) -> Result<String, BuildError> {
+    if let Some(text) = page.generated(data) {
+        return text;
+    }
     let fail = |e: minijinja::Error| BuildError::Render {
         page: file.to_owned(),
         template: page.template().to_owned(),

@@ -3,7 +3,7 @@
 
 use crate::analysis::ToolAnalysis;
 use crate::catalogue::{Server, Tool};
-use crate::policy::Action;
+use crate::policy::{Action, ToolPolicy};
 use serde::Serialize;
 
 /// One question and its plain-text answer (also emitted as schema.org FAQPage JSON-LD).
@@ -41,7 +41,7 @@ pub fn tool_faq(server: &Server, tool: &Tool, analysis: &ToolAnalysis) -> Vec<Fa
         },
         Faq {
             question: format!("How do I enforce a policy on {name}?"),
-            answer: "Put a policy proxy between the agent and the server: PolicyLayer reads the policy.json shown on this page and the open-source Intercept proxy reads the intercept.yaml. Both use `default: deny`, so a tool you do not list is refused.".to_owned(),
+            answer: format!("Put a policy proxy between the agent and the server: PolicyLayer reads the policy.json shown on this page and the open-source Intercept proxy reads the intercept.yaml. Both use `default: deny`, so a tool you do not list is refused.{}", argument_checks(&analysis.policy)),
         },
         Faq { question: format!("How do I rate-limit {name}?"), answer: limit },
         Faq { question: format!("How do I block {name}?"), answer: block },
@@ -53,6 +53,19 @@ pub fn tool_faq(server: &Server, tool: &Tool, analysis: &ToolAnalysis) -> Vec<Fa
             },
         },
     ]
+}
+
+/// A sentence naming the arguments the sample policy checks (empty when it checks none).
+fn argument_checks(policy: &ToolPolicy) -> String {
+    if policy.checks.is_empty() {
+        return String::new();
+    }
+    let args: Vec<String> = policy
+        .checks
+        .iter()
+        .map(|c| format!("`{}`", c.condition.path.trim_start_matches("args.")))
+        .collect();
+    format!(" The sample policy also checks the {} {}: each check is a PolicyLayer `require` entry and an Intercept rule with `conditions`, explained under the policy.", if args.len() == 1 { "argument" } else { "arguments" }, args.join(", "))
 }
 
 fn first_sentence(text: &str) -> String {

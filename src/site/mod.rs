@@ -10,6 +10,7 @@ pub mod faq;
 pub mod markdown;
 pub mod output;
 pub mod pages;
+pub mod policies;
 pub mod routes;
 pub mod templates;
 
