@@ -1,0 +1,499 @@
+//! The evidence about one tool, gathered once from its name, description and `inputSchema`
+//! (annotations are read in `mod.rs`, where their trust is weighed).
+
+use super::lexicon::{self, Verb};
+use super::words::{lowercase_prefix, name_words, text_words};
+use super::Category;
+use crate::catalogue::{schema, Tool};
+use serde_json::{Map, Value};
+
+/// How much of a description is searched for phrases such as "read-only" (bytes).
+const DESCRIPTION_BYTES: usize = 4000;
+/// How many description words are searched for the tool's verb.
+const DESCRIPTION_VERB_WORDS: usize = 40;
+/// How many description words are searched for the operations of a `manage_*` tool.
+const OPERATION_WORDS: usize = 400;
+/// How many parameters are looked at (top level plus one level inside wrapper objects).
+const MAX_PARAMETERS: usize = 64;
+/// How many parameter names a signal quotes.
+const QUOTED: usize = 3;
+
+/// A verb found in the tool's name or description, and what it makes the tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The word as it appears, lowercased (`delete`, `retrieves`).
+    pub word: String,
+    /// What the word says the tool does.
+    pub category: Category,
+}
+
+/// Everything the classifier found about one tool, before annotations are weighed.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// The lowercase words of the name.
+    pub words: Vec<String>,
+    /// The verb of the name: the first word of the name that the lexicon knows.
+    pub name_verb: Option<Found>,
+    /// The name's verb was generic (`manage`), so the operations decide.
+    pub generic_verb: Option<String>,
+    /// The worst operation a generic tool lists (description or an `operation` enum).
+    pub operation: Option<Found>,
+    /// The verb of the description, when the name has none.
+    pub description_verb: Option<Found>,
+    /// A money word of the name (`order`, `invoice`).
+    pub money_noun: Option<String>,
+    /// A relation or container that makes `remove` an ordinary change (`watcher`, `group`).
+    pub relation: Option<String>,
+    /// A read-only noun of a verb-less name (`status`, `info`).
+    pub read_noun: Option<String>,
+    /// The description's sentence that says the tool only reads.
+    pub read_only_claim: Option<String>,
+    /// The description's sentence that says the tool destroys or overwrites.
+    pub destructive_claim: Option<String>,
+    /// Parameters that take free-form code, SQL or commands.
+    pub code_params: Vec<String>,
+    /// Code parameters include a query language (SQL, Cypher, ...) run against a database.
+    pub query_code: bool,
+    /// Parameters naming where output files are saved (`output_dir`, `localPath`).
+    pub output_params: Vec<String>,
+    /// Parameters that take a URL.
+    pub url_params: Vec<String>,
+    /// Parameters that take a file path.
+    pub path_params: Vec<String>,
+    /// Parameters that take an amount of money.
+    pub money_params: Vec<String>,
+    /// What makes the tool act on many things at once (`many`, `ids`, `batch` in the name).
+    pub bulk: Option<String>,
+    /// Number of top-level parameters.
+    pub parameter_count: usize,
+}
+
+impl Evidence {
+    /// Gathers the evidence of a tool. Pure; bounded work however long the name, description
+    /// or schema is.
+    pub fn of(tool: &Tool) -> Evidence {
+        let words = name_words(&tool.name);
+        let description = tool.description.as_deref().unwrap_or("");
+        let lower = lowercase_prefix(description, DESCRIPTION_BYTES);
+        let mut e = Evidence {
+            read_only_claim: read_only_claim(&lower),
+            destructive_claim: destructive_claim(&lower),
+            ..Evidence::default()
+        };
+        e.name(&words);
+        if e.name_verb.is_none() && e.generic_verb.is_none() {
+            e.description_verb = description_verb(description);
+            if e.description_verb.is_none() {
+                e.read_noun = words.iter().find(|w| lexicon::is_read_noun(w)).cloned();
+            }
+        }
+        e.parameters(&tool.input_schema, &lower);
+        if e.generic_verb.is_some() {
+            e.operation = worst_operation(Some(description), &tool.input_schema);
+        } else if let Some(op) = worst_operation(None, &tool.input_schema) {
+            // An `operation`/`action` parameter lists what the tool really does.
+            let verb_severity = e.name_verb.as_ref().map_or(0, |v| severity(v.category));
+            if severity(op.category) > verb_severity && e.name_verb.is_some() {
+                e.operation = Some(op);
+            }
+        }
+        if e.bulk.is_none() {
+            e.bulk = words
+                .iter()
+                .find(|w| matches!(w.as_str(), "bulk" | "batch" | "many" | "all" | "multiple"))
+                .map(|w| format!("`{w}` in the name"));
+        }
+        e.words = words;
+        e
+    }
+
+    fn name(&mut self, words: &[String]) {
+        for (i, word) in words.iter().enumerate() {
+            let Some(verb) = lexicon::verb(word, i + 1 == words.len()) else {
+                continue;
+            };
+            let rest = &words[i + 1..];
+            let category = match verb {
+                Verb::Is(c) => c,
+                Verb::Query => Category::Read,
+                Verb::Generic => {
+                    self.generic_verb = Some(word.clone());
+                    break;
+                }
+                Verb::Remove => match relation(rest) {
+                    Some(r) => {
+                        self.relation = Some(r);
+                        Category::Write
+                    }
+                    None => Category::Destructive,
+                },
+                Verb::Drop if rest.is_empty() => Category::Write,
+                Verb::Drop => Category::Destructive,
+            };
+            if verb == Verb::Query {
+                // `query` decides later, from the parameters.
+                self.name_verb = Some(Found {
+                    word: word.clone(),
+                    category: Category::Read,
+                });
+            } else {
+                self.name_verb = Some(Found {
+                    word: word.clone(),
+                    category,
+                });
+            }
+            self.money_noun = money_noun(words, i);
+            self.joined_verb(words, i);
+            break;
+        }
+    }
+
+    /// `search_and_replace`, `get_or_create`: verbs joined by "and"/"or" all happen, so the
+    /// riskier one counts.
+    fn joined_verb(&mut self, words: &[String], verb_at: usize) {
+        let mut i = verb_at + 1;
+        while i + 1 < words.len() && matches!(words[i].as_str(), "and" | "or") {
+            let next = &words[i + 1];
+            if let Some(Verb::Is(c)) = lexicon::verb(next, i + 2 == words.len()) {
+                if let Some(current) = &self.name_verb {
+                    if severity(c) > severity(current.category) {
+                        self.name_verb = Some(Found {
+                            word: next.clone(),
+                            category: c,
+                        });
+                    }
+                }
+            }
+            i += 2;
+        }
+    }
+
+    fn parameters(&mut self, input_schema: &Map<String, Value>, description: &str) {
+        let top = schema::top_level(input_schema);
+        self.parameter_count = top.len();
+        let mut seen = 0;
+        let mut visit = |name: &str, s: &Map<String, Value>, this: &mut Self| {
+            seen += 1;
+            if seen > MAX_PARAMETERS {
+                return;
+            }
+            this.parameter(name, s, description);
+        };
+        for (name, s) in &top {
+            visit(name, s, self);
+            if let Some(Value::Object(props)) = s.get("properties") {
+                for (child, cs) in props.iter().take(MAX_PARAMETERS) {
+                    if let Value::Object(cs) = cs {
+                        visit(child, cs, self);
+                    }
+                }
+            }
+        }
+    }
+
+    fn parameter(&mut self, name: &str, s: &Map<String, Value>, description: &str) {
+        let words = name_words(name);
+        let push = |list: &mut Vec<String>| {
+            if list.len() < QUOTED && !list.iter().any(|n| n == name) {
+                list.push(name.to_owned());
+            }
+        };
+        let param_description = s
+            .get("description")
+            .and_then(Value::as_str)
+            .map(|d| lowercase_prefix(d, 400))
+            .unwrap_or_default();
+        if is_code_param(&words, description, &param_description) {
+            push(&mut self.code_params);
+            if words.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "sql" | "cypher" | "gremlin" | "statement" | "statements" | "query"
+                )
+            }) {
+                self.query_code = true;
+            }
+        }
+        let output = words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "output" | "local" | "save" | "destination" | "dest" | "out" | "target"
+            )
+        });
+        let place = words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "path" | "dir" | "directory" | "folder" | "file" | "filename"
+            )
+        });
+        if output && place && self.output_params.len() < QUOTED {
+            self.output_params.push(name.to_owned());
+        }
+        if words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "url" | "urls" | "uri" | "uris" | "endpoint" | "endpoints" | "webhook" | "href"
+            )
+        }) {
+            push(&mut self.url_params);
+        }
+        if words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "path"
+                    | "paths"
+                    | "filepath"
+                    | "filename"
+                    | "file"
+                    | "files"
+                    | "directory"
+                    | "dir"
+                    | "folder"
+                    | "destination"
+            )
+        }) {
+            push(&mut self.path_params);
+        }
+        if words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "amount" | "currency" | "price" | "prices" | "fee" | "fees"
+            )
+        }) {
+            push(&mut self.money_params);
+        }
+        if self.bulk.is_none() {
+            let is_array = s.get("type").and_then(Value::as_str) == Some("array");
+            let bulky_name = words.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "many" | "all" | "bulk" | "batch" | "recursive" | "ids" | "keys"
+                )
+            });
+            if bulky_name || (is_array && words.last().is_some_and(|w| w == "ids")) {
+                self.bulk = Some(format!("`{name}`"));
+            }
+        }
+    }
+}
+
+/// The first relation or container after `remove` that makes it an ordinary change.
+fn relation(rest: &[String]) -> Option<String> {
+    if let Some(w) = rest.iter().find(|w| lexicon::is_relation_noun(w)) {
+        return Some(w.clone());
+    }
+    let from = rest.iter().position(|w| w == "from")?;
+    rest[from + 1..]
+        .iter()
+        .find(|w| lexicon::is_container_noun(w))
+        .cloned()
+}
+
+/// A money noun of the name not qualified away (`notification_subscription` is not money),
+/// other than the verb itself (`git_checkout` checks out a branch).
+fn money_noun(words: &[String], verb_at: usize) -> Option<String> {
+    words.iter().enumerate().find_map(|(i, w)| {
+        let qualified = i > 0 && lexicon::is_non_money_qualifier(&words[i - 1]);
+        (i != verb_at && lexicon::is_money_noun(w) && !qualified).then(|| w.clone())
+    })
+}
+
+fn is_code_param(words: &[String], description: &str, param_description: &str) -> bool {
+    let hard = words.iter().enumerate().any(|(i, w)| match w.as_str() {
+        "sql" | "cypher" | "gremlin" | "script" | "scripts" | "command" | "commands" | "cmd"
+        | "statement" | "statements" | "expression" | "javascript" | "shell" | "snippet" => true,
+        "code" => {
+            words.len() == 1
+                || (i > 0
+                    && matches!(
+                        words[i - 1].as_str(),
+                        "source" | "python" | "js" | "javascript" | "typescript" | "raw"
+                    ))
+        }
+        "function" => words.len() == 1,
+        _ => false,
+    });
+    if hard {
+        return true;
+    }
+    let last = words.last().map_or("", String::as_str);
+    let is_query = matches!(last, "query" | "queries")
+        || (words.iter().any(|w| w == "query")
+            && matches!(last, "string" | "statement" | "text" | "body"));
+    let languages = [
+        "sql", "cypher", "gremlin", "graphql", "sparql", "promql", "hogql",
+    ];
+    is_query
+        && languages
+            .iter()
+            .any(|l| description.contains(l) || param_description.contains(l))
+}
+
+/// The first verb of the description that is used as a verb (not after "a", "the", ...).
+fn description_verb(description: &str) -> Option<Found> {
+    let mut found = None;
+    text_words(description, DESCRIPTION_VERB_WORDS, |word, previous| {
+        if lexicon::is_determiner(previous) {
+            return true;
+        }
+        let category = match lexicon::verb(word, false) {
+            Some(Verb::Is(c)) => c,
+            Some(Verb::Query) => Category::Read,
+            Some(Verb::Remove | Verb::Drop) => Category::Destructive,
+            Some(Verb::Generic) | None => return true,
+        };
+        found = Some(Found {
+            word: word.to_owned(),
+            category,
+        });
+        false
+    });
+    found
+}
+
+/// The most dangerous operation a generic (`manage_*`) tool lists, in its description or in
+/// the allowed values of an `operation`/`action` parameter.
+fn worst_operation(description: Option<&str>, input_schema: &Map<String, Value>) -> Option<Found> {
+    let mut worst: Option<Found> = None;
+    let mut consider = |word: &str| {
+        let category = match lexicon::verb(word, false) {
+            Some(Verb::Is(c)) => c,
+            Some(Verb::Remove | Verb::Drop) => Category::Destructive,
+            _ => return,
+        };
+        if worst
+            .as_ref()
+            .is_none_or(|w| severity(category) > severity(w.category))
+        {
+            worst = Some(Found {
+                word: word.to_owned(),
+                category,
+            });
+        }
+    };
+    for (name, s) in schema::top_level(input_schema) {
+        let words = name_words(name);
+        let is_operation = words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "operation" | "action" | "op" | "command" | "method" | "mode"
+            )
+        });
+        if let (true, Some(Value::Array(values))) = (is_operation, s.get("enum")) {
+            for v in values.iter().filter_map(Value::as_str).take(MAX_PARAMETERS) {
+                for w in name_words(v).iter().take(2) {
+                    consider(w);
+                }
+            }
+        }
+    }
+    if let Some(description) = description {
+        text_words(description, OPERATION_WORDS, |word, previous| {
+            if !lexicon::is_determiner(previous) {
+                consider(word);
+            }
+            true
+        });
+    }
+    worst
+}
+
+/// Orders categories for "the worst operation": Financial and Destructive above Execute,
+/// above Write, above Read.
+pub fn severity(c: Category) -> u8 {
+    match c {
+        Category::Read => 0,
+        Category::Write => 1,
+        Category::Execute => 2,
+        Category::Destructive => 3,
+        Category::Financial => 4,
+    }
+}
+
+/// The sentence of a (lowercased) description that says the tool only reads, unless it
+/// hedges ("by default", "unless").
+fn read_only_claim(lower: &str) -> Option<String> {
+    const PHRASES: &[&str] = &[
+        "read-only",
+        "read only",
+        "readonly",
+        "does not modify",
+        "doesn't modify",
+        "without modifying",
+        "no side effects",
+        "only select",
+        "select queries are permitted",
+    ];
+    claim(
+        lower,
+        PHRASES,
+        &["default", "unless", "not read", "non-read", "mode"],
+    )
+}
+
+/// The sentence of a (lowercased) description that says the tool destroys or overwrites.
+fn destructive_claim(lower: &str) -> Option<String> {
+    const PHRASES: &[&str] = &[
+        "destructive",
+        "permanently delet",
+        "permanently remov",
+        "cannot be undone",
+        "can't be undone",
+        "irreversibl",
+        "overwrite an existing",
+        "overwrites an existing",
+        "overwrite existing",
+        "overwrites existing",
+        "overwrite the existing",
+        "overwrites the existing",
+    ];
+    claim(
+        lower,
+        PHRASES,
+        &[
+            "non-destructive",
+            "not destructive",
+            "allow",
+            "if ",
+            "enable",
+            "reject",
+            "refuse",
+            "block",
+            "prevent",
+            "never",
+        ],
+    )
+}
+
+fn claim(lower: &str, phrases: &[&str], hedges: &[&str]) -> Option<String> {
+    for phrase in phrases {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(phrase) {
+            let at = from + at;
+            let sentence = sentence_around(lower, at);
+            // A list item or heading describes one option or mode, not the whole tool.
+            let item = sentence.starts_with(['-', '*', '•', '#']) || sentence.ends_with(':');
+            if !item && !hedges.iter().any(|h| sentence.contains(h)) {
+                return Some(sentence.to_owned());
+            }
+            from = at + phrase.len();
+        }
+    }
+    None
+}
+
+/// The sentence containing byte `at`, trimmed, at most 160 characters around it.
+fn sentence_around(text: &str, at: usize) -> &str {
+    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n');
+    let start = text[..at].rfind(is_end).map_or(0, |i| i + 1);
+    let end = text[at..].find(is_end).map_or(text.len(), |i| at + i);
+    let mut s = text[start..end].trim();
+    if s.len() > 160 {
+        let mut cut = 160;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s = &s[..cut];
+    }
+    s
+}
