@@ -177,6 +177,11 @@ pub(super) fn sentences(
                 .to_owned()
         }
     });
+    if matches!(basis, Basis::ReadOnlyHint | Basis::DestructiveHint) {
+        if let Some(v) = e.name_verb.as_ref().filter(|v| v.category == category) {
+            out.push(format!("The verb `{}` in its name agrees.", v.word));
+        }
+    }
     if adjustments.read_only_applied {
         if let Some(claim) = &e.read_only_claim {
             out.push(format!("Its description says it only reads: \"{claim}\"."));

@@ -38,7 +38,11 @@ pub fn level_index(l: RiskLevel) -> usize {
 impl Index {
     /// Builds the index from the analysed catalogue and the categories of each attack
     /// pattern (`attack_categories[a]`).
-    pub fn new(catalogue: &Catalogue, analysis: &Analysis, attack_categories: &[Vec<Category>]) -> Index {
+    pub fn new(
+        catalogue: &Catalogue,
+        analysis: &Analysis,
+        attack_categories: &[Vec<Category>],
+    ) -> Index {
         let mut index = Index::default();
         let mut names: HashMap<&str, Vec<ToolRef>> = HashMap::new();
         for (s, server) in catalogue.servers.iter().enumerate() {

@@ -1,9 +1,10 @@
 //! The plan (every page of the site, decided once) and the context each page renders with.
 
+use super::browse;
 use super::faq::tool_faq;
 use super::SiteData;
 use crate::catalogue::schema;
-use crate::classify::Category;
+use crate::classify::{Category, RiskLevel};
 use crate::policy::{intercept, policylayer};
 use minijinja::{context, Value};
 use serde::Serialize;
@@ -21,6 +22,18 @@ pub enum Page {
     Tool(usize, usize),
     /// `/404.html`.
     NotFound,
+    /// `/categories/`: every category with its count.
+    CategoryIndex,
+    /// `/categories/<category>/` and `/categories/<category>/page/<n>/` (1-based).
+    Category(Category, usize),
+    /// `/risk/`: every risk level with its count.
+    RiskIndex,
+    /// `/risk/<level>/` and `/risk/<level>/page/<n>/` (1-based).
+    Risk(RiskLevel, usize),
+    /// `/attacks/`: every attack pattern.
+    AttackIndex,
+    /// `/attacks/<slug>/`: attack pattern `data.attacks[i]`.
+    Attack(usize),
 }
 
 /// Every page of the site, in a deterministic order.
@@ -37,6 +50,7 @@ pub fn plan(data: &SiteData) -> Vec<Page> {
         pages.push(Page::Server(s));
         pages.extend((0..server.tools.len()).map(|t| Page::Tool(s, t)));
     }
+    pages.extend(browse::plan(data));
     pages
 }
 
@@ -58,6 +72,12 @@ impl Page {
             Page::Server(s) => data.routes.server(s),
             Page::Tool(s, t) => data.routes.tool(s, t),
             Page::NotFound => "404.html".to_owned(),
+            Page::CategoryIndex => "categories/".to_owned(),
+            Page::Category(c, n) => browse::category_path(c, n),
+            Page::RiskIndex => "risk/".to_owned(),
+            Page::Risk(l, n) => browse::risk_path(l, n),
+            Page::AttackIndex => "attacks/".to_owned(),
+            Page::Attack(a) => browse::attack_path(data, a),
         }
     }
 
@@ -69,6 +89,11 @@ impl Page {
             Page::Server(_) => "server.html",
             Page::Tool(..) => "tool.html",
             Page::NotFound => "404.html",
+            Page::CategoryIndex => "categories.html",
+            Page::RiskIndex => "risk.html",
+            Page::Category(..) | Page::Risk(..) => "tool_list.html",
+            Page::AttackIndex => "attacks.html",
+            Page::Attack(_) => "attack.html",
         }
     }
 
@@ -87,6 +112,11 @@ impl Page {
             Page::Server(s) => server_page(data, s),
             Page::Tool(s, t) => tool_page(data, s, t),
             Page::NotFound => context! {},
+            Page::CategoryIndex | Page::RiskIndex => browse::overview(data),
+            Page::Category(c, n) => browse::category_page(data, c, n),
+            Page::Risk(l, n) => browse::risk_page(data, l, n),
+            Page::AttackIndex => browse::attack_index(data),
+            Page::Attack(a) => browse::attack_page(data, a),
         };
         context! { ..own, ..common }
     }
@@ -105,7 +135,11 @@ struct ServerSummary<'a> {
 
 /// A tool as listings show it.
 #[derive(Serialize)]
-struct ToolSummary<'a> {
+pub(super) struct ToolSummary<'a> {
+    server_id: &'a str,
+    server_name: &'a str,
+    server_path: String,
+    rule: String,
     name: &'a str,
     title: &'a str,
     summary: String,
@@ -138,10 +172,15 @@ fn server_summary(data: &SiteData, s: usize) -> ServerSummary<'_> {
     }
 }
 
-fn tool_summary(data: &SiteData, s: usize, t: usize) -> ToolSummary<'_> {
-    let tool = &data.catalogue.servers[s].tools[t];
+pub(super) fn tool_summary(data: &SiteData, s: usize, t: usize) -> ToolSummary<'_> {
+    let server = &data.catalogue.servers[s];
+    let tool = &server.tools[t];
     let c = &data.analysis[s][t].classification;
     ToolSummary {
+        server_id: &server.id,
+        server_name: &server.name,
+        server_path: data.routes.server(s),
+        rule: browse::rule_text(&data.analysis[s][t].policy.action),
         name: &tool.name,
         title: tool.display_title(),
         summary: summary(tool.description.as_deref().unwrap_or("")),
@@ -249,6 +288,7 @@ fn server_page(data: &SiteData, s: usize) -> Value {
         version => server.version.as_deref(),
         tools,
         categories => category_counts(data.analysis[s].iter().map(|a| &a.classification.category)),
+        breakdown => browse::server_breakdown(data, s),
         policy_json => policylayer::to_string(&policies),
         policy_yaml => intercept::to_string(&description, &policies),
     }
@@ -306,5 +346,6 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
         faq,
         breadcrumbs => breadcrumbs.iter().map(|(n, u)| context! { name => n, url => u }).collect::<Vec<_>>(),
         jsonld,
+        ..browse::tool_extras(data, s, t)
     }
 }
