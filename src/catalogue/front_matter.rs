@@ -27,19 +27,19 @@ pub struct Document<T> {
 
 /// Splits and parses `text`, read from `file`. A file without a leading `---` line, without
 /// a closing `---` line, or whose front matter does not fit `T` gives a [`Problem`] with the
-/// file's line (1-based) and a fix.
-pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Document<T>, Problem> {
+/// file's line (1-based) and a fix (boxed: a `Problem` is large and errors are rare).
+pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Document<T>, Box<Problem>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(Problem::error(
+        return Err(Box::new(Problem::error(
             file,
             1,
             "missing-front-matter",
             "the file does not start with YAML front matter",
             "start the file with a line `---`, the front matter (such as `category: read`), and another line `---`",
-        ));
+        )));
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -52,26 +52,26 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Document<T>
         offset += line.len();
     }
     let Some((yaml_end, body_start)) = closing else {
-        return Err(Problem::error(
+        return Err(Box::new(Problem::error(
             file,
             1,
             "unclosed-front-matter",
             "the front matter has no closing `---` line",
             "end the front matter with a line holding only `---`",
-        ));
+        )));
     };
     let yaml = &text[yaml_start..yaml_end];
     let front = serde_saphyr::from_str::<T>(yaml).map_err(|e| {
         let line = e.location().map_or(1, |l| l.line() as usize) + 1;
         let message = e.to_string();
         let first_line = message.lines().next().unwrap_or("invalid YAML").to_owned();
-        Problem::error(
+        Box::new(Problem::error(
             file,
             line,
             "bad-front-matter",
             format!("the front matter is not valid: {first_line}"),
             "check the YAML between the two `---` lines: key names, types and indentation",
-        )
+        ))
     })?;
     Ok(Document {
         front,
@@ -94,7 +94,7 @@ mod tests {
         tags: Vec<String>,
     }
 
-    fn p(text: &str) -> Result<Document<Front>, Problem> {
+    fn p(text: &str) -> Result<Document<Front>, Box<Problem>> {
         parse(Path::new("x.md"), text)
     }
 

@@ -147,7 +147,7 @@ pub fn load(content: &Path, catalogue: &Catalogue) -> (Overrides, Vec<Problem>) 
     for path in files {
         match read_one(&root, &path, catalogue) {
             Ok((server, tool, review)) => overrides.insert(&server, &tool, review),
-            Err(problem) => problems.push(problem),
+            Err(problem) => problems.push(*problem),
         }
     }
     (overrides, problems)
@@ -157,61 +157,63 @@ fn read_one(
     root: &Path,
     path: &Path,
     catalogue: &Catalogue,
-) -> Result<(String, String, Override), Problem> {
+) -> Result<(String, String, Override), Box<Problem>> {
     let relative = path.strip_prefix(root).unwrap_or(path);
     let parts: Vec<&str> = relative.iter().map(|p| p.to_str().unwrap_or("")).collect();
     let [server_id, file_name] = parts.as_slice() else {
-        return Err(Problem::error(
+        return Err(Box::new(Problem::error(
             path,
             1,
             "misplaced-review",
             "a review file must sit directly in a server's folder",
             "move it to content/servers/<server id>/<tool name>.md",
-        ));
+        )));
     };
     let tool_name = file_name.strip_suffix(".md").unwrap_or(file_name);
     let Some(server) = catalogue.server(server_id) else {
-        return Err(Problem::error(
+        return Err(Box::new(Problem::error(
             path,
             1,
             "review-unknown-server",
             format!("no server in the catalogue has the id `{server_id}`"),
             "name the folder exactly as the server's `id`",
-        ));
+        )));
     };
     let Some(tool) = server.tools.iter().find(|t| t.name == tool_name) else {
-        return Err(Problem::error(
-            path,
-            1,
-            "review-unknown-tool",
-            format!("server `{server_id}` has no tool named `{tool_name}`"),
-            "name the file exactly as the tool's `name`, followed by .md",
-        )
-        .server(server_id.to_string()));
+        return Err(Box::new(
+            Problem::error(
+                path,
+                1,
+                "review-unknown-tool",
+                format!("server `{server_id}` has no tool named `{tool_name}`"),
+                "name the file exactly as the tool's `name`, followed by .md",
+            )
+            .server(server_id.to_string()),
+        ));
     };
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Problem::error(
+        Box::new(Problem::error(
             path,
             1,
             "unreadable-file",
             format!("cannot read the file: {e}"),
             "check that the file is readable UTF-8 text",
-        )
+        ))
     })?;
-    let attribute = |p: Problem| p.server(server_id.to_string()).tool(&tool.name);
+    let attribute = |p: Box<Problem>| Box::new(p.server(server_id.to_string()).tool(&tool.name));
     let doc = front_matter::parse::<Front>(path, &text).map_err(attribute)?;
     let Some(category) = Category::parse(&doc.front.category) else {
         let line = text
             .lines()
             .position(|l| l.trim_start().starts_with("category"))
             .map_or(1, |i| i + 1);
-        return Err(attribute(Problem::error(
+        return Err(attribute(Box::new(Problem::error(
             path,
             line,
             "review-unknown-category",
             format!("`{}` is not a category", doc.front.category),
             "write one of: read, write, execute, destructive, financial",
-        )));
+        ))));
     };
     Ok((
         server.id.clone(),

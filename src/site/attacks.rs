@@ -73,21 +73,21 @@ pub fn load(dir: &Path) -> (Vec<Attack>, Vec<Problem>) {
                 ))
             }
             Ok(attack) => attacks.push(attack),
-            Err(p) => problems.push(p),
+            Err(p) => problems.push(*p),
         }
     }
     (attacks, problems)
 }
 
-fn read_one(path: &Path) -> Result<Attack, Problem> {
+fn read_one(path: &Path) -> Result<Attack, Box<Problem>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Problem::error(
+        Box::new(Problem::error(
             path,
             1,
             "unreadable-file",
             format!("cannot read the file: {e}"),
             "check that the file is readable UTF-8 text",
-        )
+        ))
     })?;
     let doc = front_matter::parse::<Front>(path, &text)?;
     let line_of = |key: &str| {
@@ -96,13 +96,13 @@ fn read_one(path: &Path) -> Result<Attack, Problem> {
             .map_or(1, |i| i + 1)
     };
     if doc.front.title.trim().is_empty() {
-        return Err(Problem::error(
+        return Err(Box::new(Problem::error(
             path,
             line_of("title"),
             "attack-without-title",
             "the `title` is empty",
             "give the attack pattern a title",
-        ));
+        )));
     }
     let mut categories = Vec::new();
     for c in &doc.front.categories {
@@ -110,24 +110,24 @@ fn read_one(path: &Path) -> Result<Attack, Problem> {
             Some(c) if !categories.contains(&c) => categories.push(c),
             Some(_) => {}
             None => {
-                return Err(Problem::error(
+                return Err(Box::new(Problem::error(
                     path,
                     line_of("categories"),
                     "attack-unknown-category",
                     format!("`{c}` is not a category"),
                     "list categories among: read, write, execute, destructive, financial",
-                ))
+                )))
             }
         }
     }
     if categories.is_empty() {
-        return Err(Problem::error(
+        return Err(Box::new(Problem::error(
             path,
             line_of("categories"),
             "attack-without-categories",
             "`categories` is empty, so no tool page would link to it",
             "list the categories of tools it concerns, such as `categories: [destructive]`",
-        ));
+        )));
     }
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     Ok(Attack {
