@@ -5,7 +5,9 @@ use super::lexicon::{self, Verb};
 use super::words::{lowercase_prefix, name_words, text_words};
 use super::Category;
 use crate::catalogue::{schema, Tool};
+use regex::Regex;
 use serde_json::{Map, Value};
+use std::sync::LazyLock;
 
 /// How much of a description is searched for phrases such as "read-only" (bytes).
 const DESCRIPTION_BYTES: usize = 4000;
@@ -87,10 +89,11 @@ impl Evidence {
                 e.read_noun = words.iter().find(|w| lexicon::is_read_noun(w)).cloned();
             }
         }
-        e.parameters(&tool.input_schema, &lower);
+        let top = schema::top_level(&tool.input_schema);
+        e.parameters(&top, &lower);
         if e.generic_verb.is_some() {
-            e.operation = worst_operation(Some(description), &tool.input_schema);
-        } else if let Some(op) = worst_operation(None, &tool.input_schema) {
+            e.operation = worst_operation(Some(description), &top);
+        } else if let Some(op) = worst_operation(None, &top) {
             // An `operation`/`action` parameter lists what the tool really does.
             let verb_severity = e.name_verb.as_ref().map_or(0, |v| severity(v.category));
             if severity(op.category) > verb_severity && e.name_verb.is_some() {
@@ -168,8 +171,7 @@ impl Evidence {
         }
     }
 
-    fn parameters(&mut self, input_schema: &Map<String, Value>, description: &str) {
-        let top = schema::top_level(input_schema);
+    fn parameters(&mut self, top: &[(&str, &Map<String, Value>)], description: &str) {
         self.parameter_count = top.len();
         let mut seen = 0;
         let mut visit = |name: &str, s: &Map<String, Value>, this: &mut Self| {
@@ -179,7 +181,7 @@ impl Evidence {
             }
             this.parameter(name, s, description);
         };
-        for (name, s) in &top {
+        for (name, s) in top {
             visit(name, s, self);
             if let Some(Value::Object(props)) = s.get("properties") {
                 for (child, cs) in props.iter().take(MAX_PARAMETERS) {
@@ -198,12 +200,13 @@ impl Evidence {
                 list.push(name.to_owned());
             }
         };
-        let param_description = s
-            .get("description")
-            .and_then(Value::as_str)
-            .map(|d| lowercase_prefix(d, 400))
-            .unwrap_or_default();
-        if is_code_param(&words, description, &param_description) {
+        let param_description = || {
+            s.get("description")
+                .and_then(Value::as_str)
+                .map(|d| lowercase_prefix(d, 400))
+                .unwrap_or_default()
+        };
+        if is_code_param(&words, description, param_description) {
             push(&mut self.code_params);
             if words.iter().any(|w| {
                 matches!(
@@ -298,7 +301,11 @@ fn money_noun(words: &[String], verb_at: usize) -> Option<String> {
     })
 }
 
-fn is_code_param(words: &[String], description: &str, param_description: &str) -> bool {
+fn is_code_param(
+    words: &[String],
+    description: &str,
+    param_description: impl FnOnce() -> String,
+) -> bool {
     let hard = words.iter().enumerate().any(|(i, w)| match w.as_str() {
         "sql" | "cypher" | "gremlin" | "script" | "scripts" | "command" | "commands" | "cmd"
         | "statement" | "statements" | "expression" | "javascript" | "shell" | "snippet" => true,
@@ -323,10 +330,14 @@ fn is_code_param(words: &[String], description: &str, param_description: &str) -
     let languages = [
         "sql", "cypher", "gremlin", "graphql", "sparql", "promql", "hogql",
     ];
-    is_query
-        && languages
-            .iter()
-            .any(|l| description.contains(l) || param_description.contains(l))
+    if !is_query {
+        return false;
+    }
+    if languages.iter().any(|l| description.contains(l)) {
+        return true;
+    }
+    let own = param_description();
+    languages.iter().any(|l| own.contains(l))
 }
 
 /// The first verb of the description that is used as a verb (not after "a", "the", ...).
@@ -353,7 +364,10 @@ fn description_verb(description: &str) -> Option<Found> {
 
 /// The most dangerous operation a generic (`manage_*`) tool lists, in its description or in
 /// the allowed values of an `operation`/`action` parameter.
-fn worst_operation(description: Option<&str>, input_schema: &Map<String, Value>) -> Option<Found> {
+fn worst_operation(
+    description: Option<&str>,
+    top: &[(&str, &Map<String, Value>)],
+) -> Option<Found> {
     let mut worst: Option<Found> = None;
     let mut consider = |word: &str| {
         let category = match lexicon::verb(word, false) {
@@ -371,7 +385,10 @@ fn worst_operation(description: Option<&str>, input_schema: &Map<String, Value>)
             });
         }
     };
-    for (name, s) in schema::top_level(input_schema) {
+    for (name, s) in top {
+        let Some(Value::Array(values)) = s.get("enum") else {
+            continue;
+        };
         let words = name_words(name);
         let is_operation = words.iter().any(|w| {
             matches!(
@@ -379,7 +396,7 @@ fn worst_operation(description: Option<&str>, input_schema: &Map<String, Value>)
                 "operation" | "action" | "op" | "command" | "method" | "mode"
             )
         });
-        if let (true, Some(Value::Array(values))) = (is_operation, s.get("enum")) {
+        if is_operation {
             for v in values.iter().filter_map(Value::as_str).take(MAX_PARAMETERS) {
                 for w in name_words(v).iter().take(2) {
                     consider(w);
@@ -410,10 +427,9 @@ pub fn severity(c: Category) -> u8 {
     }
 }
 
-/// The sentence of a (lowercased) description that says the tool only reads, unless it
-/// hedges ("by default", "unless").
-fn read_only_claim(lower: &str) -> Option<String> {
-    const PHRASES: &[&str] = &[
+/// Phrases saying a tool only reads ("read-only", "only select"), matched in one pass.
+static READ_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    phrases(&[
         "read-only",
         "read only",
         "readonly",
@@ -423,17 +439,12 @@ fn read_only_claim(lower: &str) -> Option<String> {
         "no side effects",
         "only select",
         "select queries are permitted",
-    ];
-    claim(
-        lower,
-        PHRASES,
-        &["default", "unless", "not read", "non-read", "mode"],
-    )
-}
+    ])
+});
 
-/// The sentence of a (lowercased) description that says the tool destroys or overwrites.
-fn destructive_claim(lower: &str) -> Option<String> {
-    const PHRASES: &[&str] = &[
+/// Phrases warning of destruction ("permanently delet", "cannot be undone").
+static DESTRUCTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    phrases(&[
         "destructive",
         "permanently delet",
         "permanently remov",
@@ -446,10 +457,34 @@ fn destructive_claim(lower: &str) -> Option<String> {
         "overwrites existing",
         "overwrite the existing",
         "overwrites the existing",
-    ];
+    ])
+});
+
+/// One compiled alternation of literal phrases (compiled once, at first use).
+fn phrases(list: &[&str]) -> Regex {
+    let pattern = list
+        .iter()
+        .map(|p| regex::escape(p))
+        .collect::<Vec<_>>()
+        .join("|");
+    Regex::new(&pattern).expect("literal alternation compiles")
+}
+
+/// The sentence of a (lowercased) description that says the tool only reads, unless it
+/// hedges ("by default", "unless").
+fn read_only_claim(lower: &str) -> Option<String> {
     claim(
         lower,
-        PHRASES,
+        &READ_ONLY,
+        &["default", "unless", "not read", "non-read", "mode"],
+    )
+}
+
+/// The sentence of a (lowercased) description that says the tool destroys or overwrites.
+fn destructive_claim(lower: &str) -> Option<String> {
+    claim(
+        lower,
+        &DESTRUCTIVE,
         &[
             "non-destructive",
             "not destructive",
@@ -465,35 +500,34 @@ fn destructive_claim(lower: &str) -> Option<String> {
     )
 }
 
-fn claim(lower: &str, phrases: &[&str], hedges: &[&str]) -> Option<String> {
-    for phrase in phrases {
-        let mut from = 0;
-        while let Some(at) = lower[from..].find(phrase) {
-            let at = from + at;
-            let sentence = sentence_around(lower, at);
-            // A list item or heading describes one option or mode, not the whole tool.
-            let item = sentence.starts_with(['-', '*', '•', '#']) || sentence.ends_with(':');
-            if !item && !hedges.iter().any(|h| sentence.contains(h)) {
-                return Some(sentence.to_owned());
-            }
-            from = at + phrase.len();
+fn claim(lower: &str, phrases: &Regex, hedges: &[&str]) -> Option<String> {
+    for m in phrases.find_iter(lower) {
+        let sentence = sentence_around(lower, m.start());
+        // A list item or heading describes one option or mode, not the whole tool.
+        let item = sentence.starts_with(['-', '*', '•', '#']) || sentence.ends_with(':');
+        if !item && !hedges.iter().any(|h| sentence.contains(h)) {
+            // Quoted inside sentences of our own: drop Markdown code marks.
+            return Some(sentence.replace('`', ""));
         }
     }
     None
 }
 
-/// The sentence containing byte `at`, trimmed, at most 160 characters around it.
+/// The sentence containing byte `at`, trimmed; a long sentence is cut to about 160 bytes
+/// around `at`, so the quoted phrase is always in it.
 fn sentence_around(text: &str, at: usize) -> &str {
     let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n');
-    let start = text[..at].rfind(is_end).map_or(0, |i| i + 1);
-    let end = text[at..].find(is_end).map_or(text.len(), |i| at + i);
-    let mut s = text[start..end].trim();
-    if s.len() > 160 {
-        let mut cut = 160;
-        while !s.is_char_boundary(cut) {
-            cut -= 1;
+    let mut start = text[..at].rfind(is_end).map_or(0, |i| i + 1);
+    let mut end = text[at..].find(is_end).map_or(text.len(), |i| at + i);
+    if end - start > 160 {
+        start = start.max(at.saturating_sub(60));
+        end = end.min(start + 160);
+        while !text.is_char_boundary(start) {
+            start -= 1;
         }
-        s = &s[..cut];
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
     }
-    s
+    text[start..end].trim()
 }

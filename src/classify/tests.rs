@@ -345,3 +345,33 @@ fn a_review_replaces_the_category_and_says_so() {
     );
     assert!(c.rationale[1].contains("Write"), "{:?}", c.rationale);
 }
+
+#[test]
+fn long_sentences_are_quoted_around_the_claim() {
+    let description = format!(
+        "{} This is destructive and removes the data.",
+        "word ".repeat(200)
+    );
+    let c = classify(&tool("sync_all", &description, json!({})));
+    assert_eq!(c.category, Category::Destructive);
+    assert!(
+        c.rationale
+            .iter()
+            .any(|s| s.contains("this is destructive")),
+        "{:?}",
+        c.rationale
+    );
+    let long = format!("It {} is destructive.", "very ".repeat(100));
+    let c = classify(&tool("sync_all", &long, json!({})));
+    assert!(
+        c.rationale.iter().any(|s| s.contains("destructive")),
+        "{:?}",
+        c.rationale
+    );
+    // Multi-byte text around the cut does not panic.
+    let wide = format!("{} destructive {}", "é".repeat(300), "ü".repeat(300));
+    assert_eq!(
+        classify(&tool("sync_all", &wide, json!({}))).category,
+        Category::Destructive
+    );
+}

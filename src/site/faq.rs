@@ -2,6 +2,7 @@
 //! classification and the one [`crate::policy::ToolPolicy`] every page prints — so the FAQ
 //! cannot contradict the page: numbers come only from the policy, never restated here.
 
+use super::browse::rule_text;
 use crate::analysis::ToolAnalysis;
 use crate::catalogue::{schema, Server, Tool};
 use crate::policy::Action;
@@ -32,9 +33,9 @@ pub fn tool_faq(server: &Server, tool: &Tool, analysis: &ToolAnalysis) -> Vec<Fa
         Faq {
             question: format!("How do I enforce a policy on {name}?"),
             answer: format!(
-                "Put a policy proxy between the agent and the {} server: PolicyLayer reads the policy.json shown on this page, and the open-source Intercept proxy reads the intercept.yaml. Both samples use `default: deny`, so a tool they do not list is refused. For `{name}` the sample says: {}",
+                "Put a policy proxy between the agent and the {} server: PolicyLayer reads the policy.json shown on this page, and the open-source Intercept proxy reads the intercept.yaml. Both samples use `default: deny`, so a tool they do not list is refused. The sample rule for `{name}`: {}.",
                 server.name,
-                analysis.policy.explanations.join(" ")
+                rule_text(&analysis.policy.action)
             ),
         },
         Faq {
@@ -72,8 +73,10 @@ fn what_it_does(server: &Server, tool: &Tool) -> String {
         }
     };
     match tool.description.as_deref().map(first_sentence) {
+        // The description is quoted verbatim, so the answer starts the way checks of the
+        // FAQ's own words recognise it.
         Some(s) if !s.is_empty() => format!(
-            "The {} server describes it as: \"{s}\" {takes}",
+            "The server describes it as: \"{s}\" It is a tool of the {} MCP server. {takes}",
             server.name
         ),
         _ => format!(
@@ -122,13 +125,13 @@ fn rate_limit(name: &str, action: &Action) -> String {
             window = l.window.as_str()
         ),
         Action::Hide => format!(
-            "There is nothing to rate-limit: the sample policy hides `{name}`. If you decide to expose it, take it out of `hide` and give it a PolicyLayer `limits` entry (`counter`, `window`, `max`) or an Intercept rule with a `rate_limit` such as `<count>/hour`."
+            "There is nothing to rate-limit: the sample policy hides `{name}`. If you decide to expose it, take it out of `hide` and give it a PolicyLayer `limits` entry (`counter`, `window`, `max`) or an Intercept rule with a `rate_limit` of the form count/window (window `minute`, `hour` or `day`), with the count you choose."
         ),
         Action::DenyAll { .. } => format!(
-            "The sample policy denies every call to `{name}`. If a person approves using it, replace the deny rule with a PolicyLayer `limits` entry (`counter`, `window`, `max`) or an Intercept rule with a `rate_limit` such as `<count>/hour`."
+            "The sample policy denies every call to `{name}`. If a person approves using it, replace the deny rule with a PolicyLayer `limits` entry (`counter`, `window`, `max`) or an Intercept rule with a `rate_limit` of the form count/window (window `minute`, `hour` or `day`), with the count you choose."
         ),
         _ => format!(
-            "The sample policy does not cap `{name}`. To cap it, give its entry a PolicyLayer `limits` list (`counter`, `window`, `max`, `scope: \"grant\"`) or add an Intercept rule with a `rate_limit` of the form `<count>/minute` or `<count>/hour`."
+            "The sample policy does not cap `{name}`. To cap it, give its entry a PolicyLayer `limits` list (`counter`, `window`, `max`, `scope: \"grant\"`) or add an Intercept rule with a `rate_limit` of the form count/window (window `minute`, `hour` or `day`), with the count you choose."
         ),
     }
 }
@@ -175,5 +178,71 @@ fn first_sentence(text: &str) -> String {
         format!("{cut}…")
     } else {
         sentence.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyse_tool;
+    use crate::catalogue::{load_str, SourceFormat};
+
+    fn faq_of(tool_json: &str) -> Vec<Faq> {
+        let line = format!(r#"{{"id":"s","name":"Srv","package":"pkg","tools":[{tool_json}]}}"#);
+        let loaded = load_str(
+            std::path::Path::new("x.jsonl"),
+            &line,
+            SourceFormat::JsonLines,
+        );
+        let server = &loaded.catalogue.servers[0];
+        let tool = &server.tools[0];
+        tool_faq(server, tool, &analyse_tool(tool))
+    }
+
+    #[test]
+    fn answers_follow_the_policy_of_the_page() {
+        let write = faq_of(r#"{"name":"create_note","description":"Creates a note. More text."}"#);
+        let analysis = {
+            let line = r#"{"id":"s","tools":[{"name":"create_note"}]}"#;
+            let loaded = load_str(
+                std::path::Path::new("x.jsonl"),
+                line,
+                SourceFormat::JsonLines,
+            );
+            analyse_tool(&loaded.catalogue.servers[0].tools[0])
+        };
+        let Action::RateLimit(limit) = analysis.policy.action else {
+            panic!("a Write tool is rate-limited");
+        };
+        let expected = format!("rate_limit: {}/{}", limit.max, limit.window.as_str());
+        assert!(write[3].answer.contains(&expected), "{}", write[3].answer);
+        assert!(write[0]
+            .answer
+            .starts_with("The server describes it as: \"Creates a note.\""));
+        assert!(
+            write[1].answer.starts_with("Medium."),
+            "{}",
+            write[1].answer
+        );
+        assert!(write[5].answer.contains("package `pkg`"));
+
+        let read = faq_of(r#"{"name":"get_note"}"#);
+        assert!(
+            read[3].answer.contains("does not cap"),
+            "{}",
+            read[3].answer
+        );
+        assert!(
+            !read[3].answer.chars().any(|c| c.is_ascii_digit()),
+            "no invented numbers: {}",
+            read[3].answer
+        );
+        let delete = faq_of(r#"{"name":"delete_note"}"#);
+        assert!(delete[4]
+            .answer
+            .starts_with("The sample policy already blocks it"));
+        let refund = faq_of(r#"{"name":"create_refund"}"#);
+        assert!(refund[4].answer.contains("already denies every call"));
+        assert!(refund[1].answer.starts_with("Critical."));
     }
 }
