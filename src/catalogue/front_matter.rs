@@ -81,6 +81,32 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Document<T>
     })
 }
 
+/// Reads and parses the file at `path`; also returns its text (for [`key_line`]).
+pub fn read<T: DeserializeOwned>(path: &Path) -> Result<(Document<T>, String), Box<Problem>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(Problem::error(
+            path,
+            1,
+            "unreadable-file",
+            format!("cannot read the file: {e}"),
+            "check that the file is readable UTF-8 text",
+        ))
+    })?;
+    Ok((parse(path, &text)?, text))
+}
+
+/// The 1-based line where front-matter key `key` is written (1 when it cannot be found), for
+/// problems about a value that parsed but is not allowed.
+pub fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map_or(1, |i| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +135,13 @@ mod tests {
             (crlf.front.title.as_str(), crlf.body.as_str()),
             ("Hi", "Text")
         );
+    }
+
+    #[test]
+    fn key_lines() {
+        let text = "---\ntitle: x\ncategories: [a]\n---\n";
+        assert_eq!(key_line(text, "categories"), 3);
+        assert_eq!(key_line(text, "cat"), 1);
     }
 
     #[test]

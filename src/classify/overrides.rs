@@ -191,25 +191,12 @@ fn read_one(
             .server(server_id.to_string()),
         ));
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(Problem::error(
-            path,
-            1,
-            "unreadable-file",
-            format!("cannot read the file: {e}"),
-            "check that the file is readable UTF-8 text",
-        ))
-    })?;
     let attribute = |p: Box<Problem>| Box::new(p.server(server_id.to_string()).tool(&tool.name));
-    let doc = front_matter::parse::<Front>(path, &text).map_err(attribute)?;
+    let (doc, text) = front_matter::read::<Front>(path).map_err(attribute)?;
     let Some(category) = Category::parse(&doc.front.category) else {
-        let line = text
-            .lines()
-            .position(|l| l.trim_start().starts_with("category"))
-            .map_or(1, |i| i + 1);
         return Err(attribute(Box::new(Problem::error(
             path,
-            line,
+            front_matter::key_line(&text, "category"),
             "review-unknown-category",
             format!("`{}` is not a category", doc.front.category),
             "write one of: read, write, execute, destructive, financial",

@@ -80,21 +80,8 @@ pub fn load(dir: &Path) -> (Vec<Attack>, Vec<Problem>) {
 }
 
 fn read_one(path: &Path) -> Result<Attack, Box<Problem>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(Problem::error(
-            path,
-            1,
-            "unreadable-file",
-            format!("cannot read the file: {e}"),
-            "check that the file is readable UTF-8 text",
-        ))
-    })?;
-    let doc = front_matter::parse::<Front>(path, &text)?;
-    let line_of = |key: &str| {
-        text.lines()
-            .position(|l| l.trim_start().starts_with(key))
-            .map_or(1, |i| i + 1)
-    };
+    let (doc, text) = front_matter::read::<Front>(path)?;
+    let line_of = |key: &str| front_matter::key_line(&text, key);
     if doc.front.title.trim().is_empty() {
         return Err(Box::new(Problem::error(
             path,

@@ -153,6 +153,11 @@ fn site_counts(data: &SiteData) -> [usize; 5] {
     Category::ALL.map(|c| data.index.category(c).len())
 }
 
+/// Every category with its count over the whole site (home page).
+pub fn site_categories(data: &SiteData) -> Value {
+    Value::from_serialize(breakdown(site_counts(data)).0)
+}
+
 /// `/categories/` and `/risk/`: every category and level with its count.
 pub fn overview(data: &SiteData) -> Value {
     let (categories, levels) = breakdown(site_counts(data));

@@ -150,16 +150,6 @@ pub(super) struct ToolSummary<'a> {
     level_slug: &'static str,
 }
 
-/// Counts per category, in [`Category::ALL`] order, as `{label, slug, level, count}`.
-#[derive(Serialize)]
-struct CategoryCount {
-    label: &'static str,
-    slug: &'static str,
-    level: &'static str,
-    level_slug: &'static str,
-    count: usize,
-}
-
 fn server_summary(data: &SiteData, s: usize) -> ServerSummary<'_> {
     let server = &data.catalogue.servers[s];
     ServerSummary {
@@ -202,30 +192,7 @@ pub fn summary(description: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
-fn category_counts<'a>(categories: impl Iterator<Item = &'a Category>) -> Vec<CategoryCount> {
-    let mut counts = [0usize; 5];
-    for c in categories {
-        counts[Category::ALL.iter().position(|x| x == c).unwrap_or(0)] += 1;
-    }
-    Category::ALL
-        .iter()
-        .zip(counts)
-        .map(|(c, count)| CategoryCount {
-            label: c.label(),
-            slug: c.slug(),
-            level: c.level().label(),
-            level_slug: c.level().slug(),
-            count,
-        })
-        .collect()
-}
-
 fn home(data: &SiteData) -> Value {
-    let all = data
-        .analysis
-        .iter()
-        .flatten()
-        .map(|a| &a.classification.category);
     let largest: Vec<ServerSummary> = {
         let mut order: Vec<usize> = (0..data.catalogue.servers.len()).collect();
         order.sort_by_key(|&s| std::cmp::Reverse(data.catalogue.servers[s].tools.len()));
@@ -238,7 +205,7 @@ fn home(data: &SiteData) -> Value {
     context! {
         server_count => data.catalogue.servers.len(),
         tool_count => data.catalogue.tool_count(),
-        categories => category_counts(all),
+        categories => browse::site_categories(data),
         largest_servers => largest,
     }
 }
@@ -287,7 +254,6 @@ fn server_page(data: &SiteData, s: usize) -> Value {
         license => server.license.as_deref(),
         version => server.version.as_deref(),
         tools,
-        categories => category_counts(data.analysis[s].iter().map(|a| &a.classification.category)),
         breakdown => browse::server_breakdown(data, s),
         policy_json => policylayer::to_string(&policies),
         policy_yaml => intercept::to_string(&description, &policies),
