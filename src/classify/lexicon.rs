@@ -20,8 +20,9 @@ pub enum Verb {
 }
 
 /// The verb meaning of one lowercase word, trying simple inflections (`lists`, `retrieves`,
-/// `deleting`) when the word itself is unknown. `agent` also tries agent nouns (`updater`,
-/// `reader`): only for the last word of a name, where `netlify-services-updater` means
+/// `deleted`) when the word itself is unknown. Gerunds are not tried: in names they are
+/// nouns (`invoicing`, `billing`, `routing`). `agent` also tries agent nouns (`updater`,
+/// `reader`, `analyzer`): only for the last word of a name, where `netlify-services-updater` means
 /// "updates", while a first `browser` or `manager` names a thing.
 pub fn verb(word: &str, agent: bool) -> Option<Verb> {
     if let Some(v) = base_verb(word) {
@@ -42,8 +43,6 @@ pub fn verb(word: &str, agent: bool) -> Option<Verb> {
         word.strip_suffix('s').map(|s| (s, "")),
         agent_stem("er"),
         agent_stem("r"),
-        word.strip_suffix("ing").map(|s| (s, "")),
-        word.strip_suffix("ing").map(|s| (s, "e")),
         word.strip_suffix("ed").map(|s| (s, "")),
         word.strip_suffix('d').map(|s| (s, "")),
     ];
@@ -69,11 +68,12 @@ fn base_verb(word: &str) -> Option<Verb> {
         | "compare" | "diff" | "calculate" | "compute" | "convert" | "geocode" | "lint"
         | "audit" | "ping" | "troubleshoot" | "screenshot" | "snapshot" | "trace" | "estimate"
         | "resolve" | "translate" | "print" | "echo" | "whoami" | "detect" | "rerank"
-        | "aggregate" | "wait" | "return" | "expand" | "enrich" | "generate" | "render"
-        | "export" | "download" | "extract" | "parse" | "recommend" | "suggest" | "discover"
-        | "identify" | "ask" | "research" | "answer" | "learn" | "tail" | "capture" | "measure"
-        | "test" | "is" | "has" | "can" | "scan" | "probe" | "sample" | "poll" | "explore"
-        | "plot" | "chart" | "forecast" | "predict" | "classify" | "match" | "filter" => Is(Read),
+        | "aggregate" | "wait" | "return" | "expand" | "enrich" | "access" | "generate"
+        | "render" | "export" | "download" | "extract" | "parse" | "recommend" | "suggest"
+        | "discover" | "identify" | "ask" | "research" | "answer" | "learn" | "tail"
+        | "capture" | "measure" | "test" | "is" | "has" | "can" | "scan" | "probe" | "sample"
+        | "poll" | "explore" | "plot" | "chart" | "forecast" | "predict" | "classify" | "match"
+        | "filter" => Is(Read),
         "create" | "add" | "insert" | "update" | "set" | "put" | "patch" | "edit" | "modify"
         | "upsert" | "write" | "save" | "upload" | "import" | "move" | "rename" | "copy"
         | "merge" | "assign" | "unassign" | "tag" | "untag" | "label" | "star" | "unstar"
@@ -93,9 +93,8 @@ fn base_verb(word: &str) -> Option<Verb> {
         | "rotate" | "grant" | "invalidate" | "change" | "make" | "mute" | "unmute" | "pin"
         | "unpin" | "upvote" | "acknowledge" | "ack" | "promote" | "tweet" | "email"
         | "message" | "bookmark" | "favorite" | "favourite" | "like" | "unlike" | "claim"
-        | "book" | "reserve" | "rsvp" | "sort" | "format" | "ban" | "block" | "suspend" => {
-            Is(Write)
-        }
+        | "book" | "reserve" | "rsvp" | "finalize" | "finalise" | "void" | "sort" | "format"
+        | "ban" | "block" | "suspend" => Is(Write),
         "run" | "exec" | "execute" | "eval" | "evaluate" | "invoke" | "trigger" | "launch"
         | "start" | "deploy" | "build" | "rerun" | "install" | "upgrade" | "downgrade"
         | "transact" | "call" | "navigate" | "goto" | "click" | "press" | "restart" | "reboot"
@@ -107,9 +106,8 @@ fn base_verb(word: &str) -> Option<Verb> {
         | "unregister" | "discard" | "evict" | "flush" | "expunge" | "prune" | "overwrite"
         | "reset" | "clear" | "del" | "trash" | "shred" | "nuke" | "obliterate" | "undeploy"
         | "decommission" => Is(Destructive),
-        "pay" | "purchase" | "buy" | "sell" | "refund" | "charge" | "withdraw" | "deposit"
-        | "payout" | "trade" | "bill" | "invoice" | "donate" | "order" | "bid" | "spend"
-        | "stake" | "unstake" | "mint" | "redeem" => Is(Financial),
+        "pay" | "purchase" | "buy" | "sell" | "refund" | "withdraw" | "deposit" | "payout"
+        | "trade" | "donate" | "bid" | "spend" | "stake" | "unstake" | "redeem" => Is(Financial),
         "query" => Query,
         "manage" | "handle" | "admin" | "administer" | "operate" | "control" | "crud"
         | "perform" | "do" | "process" | "use" => Generic,
@@ -277,7 +275,6 @@ pub fn is_determiner(word: &str) -> bool {
             | "the"
             | "of"
             | "this"
-            | "that"
             | "each"
             | "every"
             | "its"

@@ -10,6 +10,7 @@
 //! runs over hundreds of thousands of tools in parallel.
 
 pub mod agreement;
+mod claims;
 pub mod lexicon;
 pub mod overrides;
 mod rationale;
@@ -204,7 +205,7 @@ fn classify_with(tool: &Tool, annotations: Option<&Annotations>) -> Classificati
     if let Some(claim) = &e.read_only_claim {
         if category != Category::Read && !adjustments.read_only_applied {
             conflicts.push(format!(
-                "Its description says it only reads (\"{claim}\"), but {} so it is classed {}.",
+                "Its description says it only reads (\"{claim}\"), but {}, so it is classed {}.",
                 because(&e, basis),
                 category.label()
             ));
@@ -323,8 +324,8 @@ fn weigh_annotations(
         }
         if automatic != Category::Read {
             conflicts.push(format!(
-                "{} suggests {}, but the server annotates `{name}` read-only (`readOnlyHint: true`), and the annotation is trusted.",
-                capitalise(&because(e, basis)),
+                "The server annotates `{name}` read-only (`readOnlyHint: true`), and the annotation is trusted, although {}, which suggests {}.",
+                because(e, basis),
                 automatic.label()
             ));
         }
@@ -336,8 +337,8 @@ fn weigh_annotations(
         }
         if automatic == Category::Read {
             conflicts.push(format!(
-                "{} suggests it only reads, but the server annotates `{name}` destructive (`destructiveHint: true`), and the annotation is trusted.",
-                capitalise(&because(e, basis)),
+                "The server annotates `{name}` destructive (`destructiveHint: true`), and the annotation is trusted, although {}, which suggests it only reads.",
+                because(e, basis),
             ));
         }
         return (Category::Destructive, Basis::DestructiveHint);
@@ -371,14 +372,6 @@ fn because(e: &Evidence, basis: Basis) -> String {
         (Basis::CodeParams, ..) => "it takes free-form code".to_owned(),
         (Basis::ReadNoun, ..) => "its name names a read-only fact".to_owned(),
         _ => "nothing in its name or description shows that it only reads".to_owned(),
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -1,13 +1,12 @@
 //! The evidence about one tool, gathered once from its name, description and `inputSchema`
 //! (annotations are read in `mod.rs`, where their trust is weighed).
 
+use super::claims::{destructive_claim, read_only_claim};
 use super::lexicon::{self, Verb};
 use super::words::{lowercase_prefix, name_words, text_words};
 use super::Category;
 use crate::catalogue::{schema, Tool};
-use regex::Regex;
 use serde_json::{Map, Value};
-use std::sync::LazyLock;
 
 /// How much of a description is searched for phrases such as "read-only" (bytes).
 const DESCRIPTION_BYTES: usize = 4000;
@@ -82,7 +81,7 @@ impl Evidence {
             destructive_claim: destructive_claim(&lower),
             ..Evidence::default()
         };
-        e.name(&words);
+        e.name(&words, &lower);
         if e.name_verb.is_none() && e.generic_verb.is_none() {
             e.description_verb = description_verb(description);
             if e.description_verb.is_none() {
@@ -110,7 +109,23 @@ impl Evidence {
         e
     }
 
-    fn name(&mut self, words: &[String]) {
+    fn name(&mut self, words: &[String], description: &str) {
+        // An agent noun at the end names what the tool is (`sp-purchase-analyzer` analyses,
+        // `deploy-services-reader` reads), whatever verbs come before it.
+        let agent = words.last().and_then(|last| {
+            lexicon::verb(last, false)
+                .is_none()
+                .then(|| lexicon::verb(last, true))
+                .flatten()
+        });
+        if let (Some(Verb::Is(category)), Some(last)) = (agent, words.last()) {
+            self.name_verb = Some(Found {
+                word: last.clone(),
+                category,
+            });
+            self.money_noun = money_noun(words, words.len() - 1, description);
+            return;
+        }
         for (i, word) in words.iter().enumerate() {
             let Some(verb) = lexicon::verb(word, i + 1 == words.len()) else {
                 continue;
@@ -145,7 +160,7 @@ impl Evidence {
                     category,
                 });
             }
-            self.money_noun = money_noun(words, i);
+            self.money_noun = money_noun(words, i, description);
             self.joined_verb(words, i);
             break;
         }
@@ -293,11 +308,24 @@ fn relation(rest: &[String]) -> Option<String> {
 }
 
 /// A money noun of the name not qualified away (`notification_subscription` is not money),
-/// other than the verb itself (`git_checkout` checks out a branch).
-fn money_noun(words: &[String], verb_at: usize) -> Option<String> {
+/// other than the verb itself (`git_checkout` checks out a branch). A `subscription` whose
+/// description speaks of topics, events or notifications is a pub/sub one, not billing.
+fn money_noun(words: &[String], verb_at: usize, description: &str) -> Option<String> {
     words.iter().enumerate().find_map(|(i, w)| {
         let qualified = i > 0 && lexicon::is_non_money_qualifier(&words[i - 1]);
-        (i != verb_at && lexicon::is_money_noun(w) && !qualified).then(|| w.clone())
+        let pub_sub = w.starts_with("subscription")
+            && [
+                "topic",
+                "notification",
+                "event",
+                "webhook",
+                "sns",
+                "feed",
+                "channel",
+            ]
+            .iter()
+            .any(|m| description.contains(m));
+        (i != verb_at && lexicon::is_money_noun(w) && !qualified && !pub_sub).then(|| w.clone())
     })
 }
 
@@ -425,109 +453,4 @@ pub fn severity(c: Category) -> u8 {
         Category::Destructive => 3,
         Category::Financial => 4,
     }
-}
-
-/// Phrases saying a tool only reads ("read-only", "only select"), matched in one pass.
-static READ_ONLY: LazyLock<Regex> = LazyLock::new(|| {
-    phrases(&[
-        "read-only",
-        "read only",
-        "readonly",
-        "does not modify",
-        "doesn't modify",
-        "without modifying",
-        "no side effects",
-        "only select",
-        "select queries are permitted",
-    ])
-});
-
-/// Phrases warning of destruction ("permanently delet", "cannot be undone").
-static DESTRUCTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    phrases(&[
-        "destructive",
-        "permanently delet",
-        "permanently remov",
-        "cannot be undone",
-        "can't be undone",
-        "irreversibl",
-        "overwrite an existing",
-        "overwrites an existing",
-        "overwrite existing",
-        "overwrites existing",
-        "overwrite the existing",
-        "overwrites the existing",
-    ])
-});
-
-/// One compiled alternation of literal phrases (compiled once, at first use).
-fn phrases(list: &[&str]) -> Regex {
-    let pattern = list
-        .iter()
-        .map(|p| regex::escape(p))
-        .collect::<Vec<_>>()
-        .join("|");
-    Regex::new(&pattern).expect("literal alternation compiles")
-}
-
-/// The sentence of a (lowercased) description that says the tool only reads, unless it
-/// hedges ("by default", "unless").
-fn read_only_claim(lower: &str) -> Option<String> {
-    claim(
-        lower,
-        &READ_ONLY,
-        &["default", "unless", "not read", "non-read", "mode"],
-    )
-}
-
-/// The sentence of a (lowercased) description that says the tool destroys or overwrites.
-fn destructive_claim(lower: &str) -> Option<String> {
-    claim(
-        lower,
-        &DESTRUCTIVE,
-        &[
-            "non-destructive",
-            "not destructive",
-            "allow",
-            "if ",
-            "enable",
-            "reject",
-            "refuse",
-            "block",
-            "prevent",
-            "never",
-        ],
-    )
-}
-
-fn claim(lower: &str, phrases: &Regex, hedges: &[&str]) -> Option<String> {
-    for m in phrases.find_iter(lower) {
-        let sentence = sentence_around(lower, m.start());
-        // A list item or heading describes one option or mode, not the whole tool.
-        let item = sentence.starts_with(['-', '*', '•', '#']) || sentence.ends_with(':');
-        if !item && !hedges.iter().any(|h| sentence.contains(h)) {
-            // Quoted inside sentences of our own: drop Markdown code marks.
-            return Some(sentence.replace('`', ""));
-        }
-    }
-    None
-}
-
-/// The sentence containing byte `at`, trimmed; a long sentence is cut to about 160 bytes
-/// around `at`, so the quoted phrase is always in it.
-fn sentence_around(text: &str, at: usize) -> &str {
-    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n');
-    let mut start = text[..at].rfind(is_end).map_or(0, |i| i + 1);
-    let mut end = text[at..].find(is_end).map_or(text.len(), |i| at + i);
-    if end - start > 160 {
-        start = start.max(at.saturating_sub(60));
-        end = end.min(start + 160);
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-    }
-    text[start..end].trim()
 }
