@@ -221,6 +221,18 @@ fn every_page_shows_the_same_category_and_level_for_every_tool() {
             ))
             .exists());
     }
+    // Each server page's breakdown counts the tools it lists.
+    for entry in std::fs::read_dir(&servers).unwrap().filter_map(Result::ok) {
+        let page = entry.path().join("index.html");
+        let Ok(html) = std::fs::read_to_string(&page) else {
+            continue;
+        };
+        for cap in count.captures_iter(&html) {
+            let n: usize = cap[2].parse().unwrap();
+            let listed = row.captures_iter(&html).filter(|r| r[3] == cap[1]).count();
+            assert_eq!(n, listed, "{}: count of {}", page.display(), &cap[1]);
+        }
+    }
     let read = std::fs::read_to_string(out.join("categories/read/index.html")).unwrap();
     assert!(read.contains(r#"rel="next" href="/categories/read/page/2/""#));
 }
