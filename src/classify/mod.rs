@@ -13,6 +13,7 @@ pub mod agreement;
 mod claims;
 pub mod lexicon;
 pub mod overrides;
+mod params;
 mod rationale;
 pub mod signals;
 pub mod words;

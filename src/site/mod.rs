@@ -16,6 +16,7 @@ pub mod pages;
 pub mod routes;
 pub mod templates;
 
+pub use browse::load_content;
 pub use build::{build, render_site, BuildError, BuildOptions, BuildSummary, Progress};
 pub use config::Config;
 
