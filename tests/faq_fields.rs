@@ -39,8 +39,20 @@ fn faq_answers_name_only_real_policy_fields() {
         for (t, tool) in server.tools.iter().enumerate() {
             let mut own: BTreeSet<String> = schema::parameters(&tool.input_schema)
                 .into_iter()
-                .flat_map(|p| [p.name, p.path])
+                .flat_map(|p| {
+                    let words: Vec<String> = p.allowed.iter().flat_map(|v| name_words(v)).collect();
+                    [p.name, p.path].into_iter().chain(p.allowed).chain(words)
+                })
                 .collect();
+            // The rationale quotes the tool's own words (its description and enum values).
+            own.extend(
+                tool.description
+                    .as_deref()
+                    .unwrap_or("")
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned),
+            );
             own.insert(tool.name.clone());
             // The risk answer quotes the words of the tool's name and its MCP annotations.
             own.extend(name_words(&tool.name));

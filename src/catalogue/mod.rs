@@ -5,6 +5,7 @@
 //! and tool instead of stopping at the first. [`schema`] turns a tool's `inputSchema` into the
 //! flat parameter rows a page shows.
 
+pub mod front_matter;
 mod load;
 mod model;
 mod problem;

@@ -228,7 +228,19 @@ pub const APPROVAL_MESSAGE: &str = "Requires human approval.";
 /// The one function that decides a tool's rule; every page prints its result.
 pub fn decide(tool: &Tool, classification: &Classification) -> ToolPolicy {
     let name = &tool.name;
-    let (action, why) = match classification.category {
+    let category = classification.category;
+    let argument_checks = match category {
+        Category::Financial => Vec::new(),
+        _ => arguments::checks(&tool.input_schema, category),
+    };
+    // A Destructive tool whose destruction is one value of a required `enum` (GitHub's
+    // `label_write` with `method: create | update | delete`) keeps its safe values: the
+    // allow-list denies the destructive ones, so hiding the whole tool is not needed.
+    let safe_methods = category == Category::Destructive
+        && argument_checks
+            .iter()
+            .any(|(c, _)| c.kind == CheckKind::EnumAllowList);
+    let (action, why) = match category {
         Category::Read => (
             Action::Allow,
             format!("`{name}` only reads, so it is listed and allowed without a rate limit while every unlisted tool is denied."),
@@ -241,6 +253,10 @@ pub fn decide(tool: &Tool, classification: &Classification) -> ToolPolicy {
             Action::RateLimit(RateLimit { max: 10, window: Window::Minute }),
             format!("`{name}` runs code or commands, so calls are capped at 10 per minute."),
         ),
+        Category::Destructive if safe_methods => (
+            Action::RateLimit(RateLimit { max: 10, window: Window::Minute }),
+            format!("`{name}` can destroy data, but only through some values of an argument: those values are denied below, and the remaining calls are capped at 10 per minute."),
+        ),
         Category::Destructive => (
             Action::Hide,
             format!("`{name}` can destroy data, so it is hidden from the agent and every call is denied."),
@@ -251,9 +267,7 @@ pub fn decide(tool: &Tool, classification: &Classification) -> ToolPolicy {
         ),
     };
     let argument_checks = match action {
-        Action::Allow | Action::RateLimit(_) => {
-            arguments::checks(&tool.input_schema, classification.category)
-        }
+        Action::Allow | Action::RateLimit(_) => argument_checks,
         Action::Hide | Action::DenyAll { .. } => Vec::new(),
     };
     let mut explanations = vec![why];

@@ -108,14 +108,20 @@ impl Progress for () {}
 /// Loads, analyses and renders the site into `options.output`.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
-    let loaded = catalogue::load(&options.content).map_err(|source| BuildError::Io {
+    let mut loaded = catalogue::load(&options.content).map_err(|source| BuildError::Io {
         path: options.content.clone(),
         source,
     })?;
+    let (overrides, attacks) = super::browse::load_content(&options.content, &mut loaded);
     if loaded.error_count() > 0 && !options.skip_invalid {
         return Err(BuildError::Catalogue(loaded.problems));
     }
-    let data = SiteData::new(options.config.clone(), loaded.catalogue);
+    let data = SiteData::with_content(
+        options.config.clone(),
+        loaded.catalogue,
+        &overrides,
+        attacks,
+    );
     let out = DiskOutput::new(&options.output).map_err(|source| BuildError::Io {
         path: options.output.clone(),
         source,

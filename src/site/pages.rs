@@ -1,10 +1,11 @@
 //! The plan (every page of the site, decided once) and the context each page renders with.
 
+use super::browse;
 use super::faq::tool_faq;
 use super::policies::{server_texts, tool_texts, PolicyTexts};
 use super::{BuildError, SiteData};
 use crate::catalogue::schema;
-use crate::classify::Category;
+use crate::classify::{Category, RiskLevel};
 use minijinja::{context, Value};
 use serde::Serialize;
 
@@ -25,6 +26,18 @@ pub enum Page {
     PolicyJson(usize),
     /// `/servers/<server>/intercept.yaml`: the server's Intercept policy (no template).
     InterceptYaml(usize),
+    /// `/categories/`: every category with its count.
+    CategoryIndex,
+    /// `/categories/<category>/` and `/categories/<category>/page/<n>/` (1-based).
+    Category(Category, usize),
+    /// `/risk/`: every risk level with its count.
+    RiskIndex,
+    /// `/risk/<level>/` and `/risk/<level>/page/<n>/` (1-based).
+    Risk(RiskLevel, usize),
+    /// `/attacks/`: every attack pattern.
+    AttackIndex,
+    /// `/attacks/<slug>/`: attack pattern `data.attacks[i]`.
+    Attack(usize),
 }
 
 /// Every page of the site, in a deterministic order.
@@ -44,6 +57,7 @@ pub fn plan(data: &SiteData) -> Vec<Page> {
             pages.extend([Page::PolicyJson(s), Page::InterceptYaml(s)]);
         }
     }
+    pages.extend(browse::plan(data));
     pages
 }
 
@@ -67,6 +81,12 @@ impl Page {
             Page::NotFound => "404.html".to_owned(),
             Page::PolicyJson(s) => format!("{}policy.json", data.routes.server(s)),
             Page::InterceptYaml(s) => format!("{}intercept.yaml", data.routes.server(s)),
+            Page::CategoryIndex => "categories/".to_owned(),
+            Page::Category(c, n) => browse::category_path(c, n),
+            Page::RiskIndex => "risk/".to_owned(),
+            Page::Risk(l, n) => browse::risk_path(l, n),
+            Page::AttackIndex => "attacks/".to_owned(),
+            Page::Attack(a) => browse::attack_path(data, a),
         }
     }
 
@@ -79,6 +99,11 @@ impl Page {
             Page::Tool(..) => "tool.html",
             Page::NotFound => "404.html",
             Page::PolicyJson(_) | Page::InterceptYaml(_) => "(generated)",
+            Page::CategoryIndex => "categories.html",
+            Page::RiskIndex => "risk.html",
+            Page::Category(..) | Page::Risk(..) => "tool_list.html",
+            Page::AttackIndex => "attacks.html",
+            Page::Attack(_) => "attack.html",
         }
     }
 
@@ -114,6 +139,11 @@ impl Page {
             Page::Server(s) => server_page(data, s),
             Page::Tool(s, t) => tool_page(data, s, t),
             Page::NotFound | Page::PolicyJson(_) | Page::InterceptYaml(_) => context! {},
+            Page::CategoryIndex | Page::RiskIndex => browse::overview(data),
+            Page::Category(c, n) => browse::category_page(data, c, n),
+            Page::Risk(l, n) => browse::risk_page(data, l, n),
+            Page::AttackIndex => browse::attack_index(data),
+            Page::Attack(a) => browse::attack_page(data, a),
         };
         context! { ..own, ..common }
     }
@@ -132,7 +162,11 @@ struct ServerSummary<'a> {
 
 /// A tool as listings show it.
 #[derive(Serialize)]
-struct ToolSummary<'a> {
+pub(super) struct ToolSummary<'a> {
+    server_id: &'a str,
+    server_name: &'a str,
+    server_path: String,
+    rule: String,
     name: &'a str,
     title: &'a str,
     summary: String,
@@ -141,16 +175,6 @@ struct ToolSummary<'a> {
     category_slug: &'static str,
     level: &'static str,
     level_slug: &'static str,
-}
-
-/// Counts per category, in [`Category::ALL`] order, as `{label, slug, level, count}`.
-#[derive(Serialize)]
-struct CategoryCount {
-    label: &'static str,
-    slug: &'static str,
-    level: &'static str,
-    level_slug: &'static str,
-    count: usize,
 }
 
 fn server_summary(data: &SiteData, s: usize) -> ServerSummary<'_> {
@@ -165,10 +189,15 @@ fn server_summary(data: &SiteData, s: usize) -> ServerSummary<'_> {
     }
 }
 
-fn tool_summary(data: &SiteData, s: usize, t: usize) -> ToolSummary<'_> {
-    let tool = &data.catalogue.servers[s].tools[t];
+pub(super) fn tool_summary(data: &SiteData, s: usize, t: usize) -> ToolSummary<'_> {
+    let server = &data.catalogue.servers[s];
+    let tool = &server.tools[t];
     let c = &data.analysis[s][t].classification;
     ToolSummary {
+        server_id: &server.id,
+        server_name: &server.name,
+        server_path: data.routes.server(s),
+        rule: browse::rule_text(&data.analysis[s][t].policy.action),
         name: &tool.name,
         title: tool.display_title(),
         summary: summary(tool.description.as_deref().unwrap_or("")),
@@ -190,30 +219,7 @@ pub fn summary(description: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
-fn category_counts<'a>(categories: impl Iterator<Item = &'a Category>) -> Vec<CategoryCount> {
-    let mut counts = [0usize; 5];
-    for c in categories {
-        counts[Category::ALL.iter().position(|x| x == c).unwrap_or(0)] += 1;
-    }
-    Category::ALL
-        .iter()
-        .zip(counts)
-        .map(|(c, count)| CategoryCount {
-            label: c.label(),
-            slug: c.slug(),
-            level: c.level().label(),
-            level_slug: c.level().slug(),
-            count,
-        })
-        .collect()
-}
-
 fn home(data: &SiteData) -> Value {
-    let all = data
-        .analysis
-        .iter()
-        .flatten()
-        .map(|a| &a.classification.category);
     let largest: Vec<ServerSummary> = {
         let mut order: Vec<usize> = (0..data.catalogue.servers.len()).collect();
         order.sort_by_key(|&s| std::cmp::Reverse(data.catalogue.servers[s].tools.len()));
@@ -226,7 +232,7 @@ fn home(data: &SiteData) -> Value {
     context! {
         server_count => data.catalogue.servers.len(),
         tool_count => data.catalogue.tool_count(),
-        categories => category_counts(all),
+        categories => browse::site_categories(data),
         largest_servers => largest,
     }
 }
@@ -272,7 +278,7 @@ fn server_page(data: &SiteData, s: usize) -> Value {
         license => server.license.as_deref(),
         version => server.version.as_deref(),
         tools,
-        categories => category_counts(data.analysis[s].iter().map(|a| &a.classification.category)),
+        breakdown => browse::server_breakdown(data, s),
         policy_json => texts.json,
         policy_yaml => texts.yaml,
         policy_json_file => Page::PolicyJson(s).path(data),
@@ -328,5 +334,6 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
         faq,
         breadcrumbs => breadcrumbs.iter().map(|(n, p)| context! { name => n, path => p }).collect::<Vec<_>>(),
         jsonld,
+        ..browse::tool_extras(data, s, t)
     }
 }

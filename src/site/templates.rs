@@ -15,6 +15,17 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("server.html", include_str!("../../templates/server.html")),
     ("tool.html", include_str!("../../templates/tool.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    (
+        "categories.html",
+        include_str!("../../templates/categories.html"),
+    ),
+    ("risk.html", include_str!("../../templates/risk.html")),
+    (
+        "tool_list.html",
+        include_str!("../../templates/tool_list.html"),
+    ),
+    ("attacks.html", include_str!("../../templates/attacks.html")),
+    ("attack.html", include_str!("../../templates/attack.html")),
 ];
 
 /// Builds the environment. `dir` is the site's `templates/` folder (it may not exist);
