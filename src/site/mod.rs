@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod output;
 pub mod pages;
 pub mod routes;
+pub mod search;
 pub mod templates;
 
 pub use build::{build, render_site, BuildError, BuildOptions, BuildSummary, Progress};

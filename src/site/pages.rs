@@ -19,13 +19,15 @@ pub enum Page {
     Server(usize),
     /// `/servers/<server>/<tool>/`.
     Tool(usize, usize),
+    /// `/search/`: the search page (the index itself is built by [`super::search`]).
+    Search,
     /// `/404.html`.
     NotFound,
 }
 
 /// Every page of the site, in a deterministic order.
 pub fn plan(data: &SiteData) -> Vec<Page> {
-    let mut pages = vec![Page::Home, Page::NotFound];
+    let mut pages = vec![Page::Home, Page::Search, Page::NotFound];
     let index_pages = data
         .catalogue
         .servers
@@ -57,6 +59,7 @@ impl Page {
             Page::ServerIndex(n) => format!("servers/page/{n}/"),
             Page::Server(s) => data.routes.server(s),
             Page::Tool(s, t) => data.routes.tool(s, t),
+            Page::Search => "search/".to_owned(),
             Page::NotFound => "404.html".to_owned(),
         }
     }
@@ -68,6 +71,7 @@ impl Page {
             Page::ServerIndex(_) => "servers.html",
             Page::Server(_) => "server.html",
             Page::Tool(..) => "tool.html",
+            Page::Search => "search.html",
             Page::NotFound => "404.html",
         }
     }
@@ -86,6 +90,7 @@ impl Page {
             Page::ServerIndex(n) => server_index(data, n),
             Page::Server(s) => server_page(data, s),
             Page::Tool(s, t) => tool_page(data, s, t),
+            Page::Search => super::search::page_context(data),
             Page::NotFound => context! {},
         };
         context! { ..own, ..common }

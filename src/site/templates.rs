@@ -15,6 +15,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("server.html", include_str!("../../templates/server.html")),
     ("tool.html", include_str!("../../templates/tool.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// Builds the environment. `dir` is the site's `templates/` folder (it may not exist);

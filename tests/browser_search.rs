@@ -1,0 +1,321 @@
+//! The search page as a reader uses it, in headless Chromium, on the real catalogue: typing,
+//! keyboard navigation, following a result, filters, Chinese text, no match, and the bytes
+//! the first query downloads.
+
+mod support;
+
+use fantoccini::{Client, Locator};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use toolpages::site::{build, BuildOptions, Config};
+
+fn build_real(out: &Path) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let options = BuildOptions {
+        content: root.join("content"),
+        templates: root.join("templates"),
+        static_dir: root.join("static"),
+        output: out.to_path_buf(),
+        config: Config::default(),
+        skip_invalid: false,
+    };
+    build(&options, &()).expect("the real catalogue builds");
+}
+
+/// Every response served: path and body bytes (`Content-Length`). Counted at the server so
+/// the fetches Pagefind makes from its web worker are included.
+type Served = Arc<Mutex<Vec<(String, u64)>>>;
+
+async fn serve_counting(dir: &Path) -> (SocketAddr, Served) {
+    use axum::extract::Request;
+    use axum::middleware::Next;
+    use tower_http::services::{ServeDir, ServeFile};
+    let served: Served = Arc::default();
+    let log = served.clone();
+    let service = ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("404.html")));
+    let app = axum::Router::new()
+        .fallback_service(service)
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| {
+                let log = log.clone();
+                async move {
+                    let path = req.uri().path().to_owned();
+                    let response = next.run(req).await;
+                    let bytes = response
+                        .headers()
+                        .get(axum::http::header::CONTENT_LENGTH)
+                        .and_then(|v| v.to_str().ok()?.parse().ok())
+                        .unwrap_or(0);
+                    log.lock().unwrap().push((path, bytes));
+                    response
+                }
+            },
+        ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (addr, served)
+}
+
+/// Polls `check` until it returns `Some`, for up to 20 seconds.
+async fn wait_for<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn status(c: &Client) -> String {
+    c.find(Locator::Css("#search-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The tool names of the results shown.
+async fn result_names(c: &Client) -> Vec<String> {
+    let mut names = Vec::new();
+    for link in c
+        .find_all(Locator::Css("#search-results a.result-link"))
+        .await
+        .unwrap()
+    {
+        names.push(link.text().await.unwrap());
+    }
+    names
+}
+
+/// Clears the box, types `text` and waits for the status line to describe the new query.
+async fn search_for(c: &Client, text: &str) {
+    let input = c.find(Locator::Css("#search-q")).await.unwrap();
+    // The form is shown once Pagefind has loaded.
+    wait_for("the search form", || async {
+        input.is_displayed().await.ok()?.then_some(())
+    })
+    .await;
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+    let quoted = format!("“{text}”");
+    wait_for(&format!("results for {text}"), || async {
+        status(c).await.contains(&quoted).then_some(())
+    })
+    .await;
+}
+
+async fn active_text(c: &Client) -> String {
+    c.execute("return document.activeElement.textContent", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_page_finds_filters_and_navigates() {
+    let out = tempfile::tempdir().unwrap();
+    build_real(out.path());
+    let (addr, served) = serve_counting(out.path()).await;
+    let browser = support::Browser::start().await;
+    let c = &browser.client;
+
+    // The header box of any page leads to the search page with the query filled in.
+    c.goto(&format!("http://{addr}/servers/")).await.unwrap();
+    let header = c
+        .find(Locator::Css("header form.search input"))
+        .await
+        .unwrap();
+    header.send_keys("dicom export\n").await.unwrap();
+    wait_for("the search page", || async {
+        let found = result_names(c).await;
+        found
+            .contains(&"start_dicom_export_job".to_owned())
+            .then_some(())
+    })
+    .await;
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/search/?q=dicom+export"));
+    let first_query: u64 = served
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(path, _)| path.starts_with("/pagefind/") || path.starts_with("/search"))
+        .map(|(_, bytes)| bytes)
+        .sum();
+    println!("first query downloaded {first_query} bytes");
+    assert!(first_query < 1_000_000, "{first_query} bytes");
+
+    // Typing into the search page's own box: results name server, category and risk.
+    c.goto(&format!("http://{addr}/search/")).await.unwrap();
+    search_for(c, "dicom export").await;
+    let names = result_names(c).await;
+    assert!(
+        names.contains(&"start_dicom_export_job".to_owned()),
+        "{names:?}"
+    );
+    let first = c
+        .find(Locator::Css("#search-results li"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        first.contains("awslabs.healthimaging-mcp-server"),
+        "{first}"
+    );
+    assert!(first.contains("risk"), "{first}");
+
+    // Keyboard: ↓ enters the results, ↓ moves on, ↑ goes back, ↑ from the first returns to
+    // the box; focus is visible (an outline).
+    let input = c.find(Locator::Css("#search-q")).await.unwrap();
+    input.send_keys("\u{E015}").await.unwrap(); // ArrowDown
+    assert_eq!(active_text(c).await, names[0]);
+    let outline = c
+        .execute(
+            "return getComputedStyle(document.activeElement).outlineStyle",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(outline, serde_json::json!("solid"));
+    if names.len() > 1 {
+        let focused = c.active_element().await.unwrap();
+        focused.send_keys("\u{E015}").await.unwrap();
+        assert_eq!(active_text(c).await, names[1]);
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{E013}") // ArrowUp
+            .await
+            .unwrap();
+        assert_eq!(active_text(c).await, names[0]);
+    }
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E013}")
+        .await
+        .unwrap();
+    let active_id = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(active_id, serde_json::json!("search-q"));
+
+    // Enter on the result opens the tool's page.
+    let position = names
+        .iter()
+        .position(|n| n == "start_dicom_export_job")
+        .unwrap();
+    for _ in 0..=position {
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{E015}")
+            .await
+            .unwrap();
+    }
+    assert_eq!(active_text(c).await, "start_dicom_export_job");
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}") // Enter
+        .await
+        .unwrap();
+    wait_for("the tool page", || async {
+        let url = c.current_url().await.ok()?;
+        url.path()
+            .ends_with("/servers/awslabs-healthimaging-mcp-server/start_dicom_export_job/")
+            .then_some(())
+    })
+    .await;
+    let h1 = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, "start_dicom_export_job");
+
+    // A category filter keeps only that category, and fewer tools than without it.
+    c.goto(&format!("http://{addr}/search/")).await.unwrap();
+    search_for(c, "delete").await;
+    let unfiltered = result_names(c).await.len();
+    c.find(Locator::Css("#search-category"))
+        .await
+        .unwrap()
+        .select_by_value("Destructive")
+        .await
+        .unwrap();
+    wait_for("the category filter", || async {
+        status(c)
+            .await
+            .contains("category Destructive")
+            .then_some(())
+    })
+    .await;
+    let badges = c
+        .find_all(Locator::Css(
+            "#search-results .result-meta .badge[class*=cat-]",
+        ))
+        .await
+        .unwrap();
+    assert!(!badges.is_empty());
+    for badge in &badges {
+        assert_eq!(badge.text().await.unwrap(), "Destructive");
+    }
+    let filtered = result_names(c).await.len();
+    assert!(filtered < unfiltered, "{filtered} vs {unfiltered}");
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("category=Destructive"));
+
+    // Chinese text from a parameter description of the real catalogue, whole and from the
+    // middle of a run of characters.
+    c.goto(&format!("http://{addr}/search/")).await.unwrap();
+    for query in ["西安市", "分布图"] {
+        search_for(c, query).await;
+        let names = result_names(c).await;
+        assert!(
+            names.contains(&"generate_district_map".to_owned()),
+            "{query}: {names:?}"
+        );
+    }
+
+    // Nothing matches: said plainly, no results listed.
+    search_for(c, "qqxyzzyplugh").await;
+    assert!(
+        status(c).await.starts_with("No tools match"),
+        "{}",
+        status(c).await
+    );
+    assert!(result_names(c).await.is_empty());
+    browser.screenshot("search-page").await;
+    browser.close().await;
+}
