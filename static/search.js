@@ -192,16 +192,30 @@ more.addEventListener("click", async () => {
   if (next) next.focus();
 });
 
-// Pagefind keeps a separate index for languages whose words it must split (Chinese,
-// Japanese, Thai): merge them so one query searches every record.
-async function mergeOtherLanguages() {
-  const entry = await (await fetch(`${bundle}pagefind-entry.json`)).json();
+// The index is split into bundles (shards of the catalogue; `pagefind/toolpages-search.json`
+// lists them) and, within a bundle, into one index per language whose words Pagefind must
+// split (Chinese, Japanese, Thai). The first bundle's main language is Pagefind's own index;
+// every other (bundle, language) pair is merged so one query searches them all.
+async function mergeIndexes() {
+  const response = await fetch(`${bundle}toolpages-search.json`, { cache: "no-cache" });
+  const manifest = await response.json();
   const own = document.documentElement.lang.toLowerCase();
-  const languages = Object.keys(entry.languages);
-  if (!languages.includes(own)) return;
-  for (const language of languages) {
-    if (language !== own) await pagefind.mergeIndex(`${bundle}./`, { language });
-  }
+  const merges = [];
+  manifest.bundles.forEach((b, i) => {
+    const languages = Object.keys(b.languages);
+    // The language Pagefind itself loads from the first bundle (same rule as Pagefind's).
+    const loaded = i > 0 ? null
+      : languages.includes(own) ? own
+      : languages.includes(own.split("-")[0]) ? own.split("-")[0]
+      : languages.sort((x, y) => b.languages[y] - b.languages[x])[0];
+    for (const language of languages) {
+      if (language === loaded) continue;
+      // `./` keeps the first bundle's path distinct from Pagefind's own instance.
+      const path = `${bundle}${b.path}${i === 0 ? "./" : ""}`;
+      merges.push(pagefind.mergeIndex(path, { language }));
+    }
+  });
+  await Promise.all(merges);
 }
 
 async function fillServers() {
@@ -216,7 +230,7 @@ async function start() {
   try {
     pagefind = await import(`${bundle}pagefind.js`);
     await pagefind.options({ excerptLength: 24 });
-    await mergeOtherLanguages();
+    await mergeIndexes();
   } catch (error) {
     statusLine.textContent = "Search could not load. Browse the listings below instead.";
     console.error(error);

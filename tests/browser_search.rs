@@ -5,9 +5,7 @@
 mod support;
 
 use fantoccini::{Client, Locator};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use toolpages::site::{build, BuildOptions, Config};
 
@@ -22,43 +20,6 @@ fn build_real(out: &Path) {
         skip_invalid: false,
     };
     build(&options, &()).expect("the real catalogue builds");
-}
-
-/// Every response served: path and body bytes (`Content-Length`). Counted at the server so
-/// the fetches Pagefind makes from its web worker are included.
-type Served = Arc<Mutex<Vec<(String, u64)>>>;
-
-async fn serve_counting(dir: &Path) -> (SocketAddr, Served) {
-    use axum::extract::Request;
-    use axum::middleware::Next;
-    use tower_http::services::{ServeDir, ServeFile};
-    let served: Served = Arc::default();
-    let log = served.clone();
-    let service = ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("404.html")));
-    let app = axum::Router::new()
-        .fallback_service(service)
-        .layer(axum::middleware::from_fn(
-            move |req: Request, next: Next| {
-                let log = log.clone();
-                async move {
-                    let path = req.uri().path().to_owned();
-                    let response = next.run(req).await;
-                    let bytes = response
-                        .headers()
-                        .get(axum::http::header::CONTENT_LENGTH)
-                        .and_then(|v| v.to_str().ok()?.parse().ok())
-                        .unwrap_or(0);
-                    log.lock().unwrap().push((path, bytes));
-                    response
-                }
-            },
-        ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (addr, served)
 }
 
 /// Polls `check` until it returns `Some`, for up to 20 seconds.
@@ -132,7 +93,7 @@ async fn active_text(c: &Client) -> String {
 async fn search_page_finds_filters_and_navigates() {
     let out = tempfile::tempdir().unwrap();
     build_real(out.path());
-    let (addr, served) = serve_counting(out.path()).await;
+    let (addr, served) = support::serve_counting(out.path()).await;
     let browser = support::Browser::start().await;
     let c = &browser.client;
 
@@ -156,13 +117,7 @@ async fn search_page_finds_filters_and_navigates() {
         .unwrap()
         .as_str()
         .contains("/search/?q=dicom+export"));
-    let first_query: u64 = served
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|(path, _)| path.starts_with("/pagefind/") || path.starts_with("/search"))
-        .map(|(_, bytes)| bytes)
-        .sum();
+    let first_query = support::search_bytes(&served);
     println!("first query downloaded {first_query} bytes");
     assert!(first_query < 1_000_000, "{first_query} bytes");
 
@@ -317,5 +272,56 @@ async fn search_page_finds_filters_and_navigates() {
     );
     assert!(result_names(c).await.is_empty());
     browser.screenshot("search-page").await;
+    browser.close().await;
+}
+
+/// A catalogue too large for one shard is split into several Pagefind bundles that the
+/// search page merges: the same queries find the same tools (here the real catalogue in
+/// shards of 300 tools).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sharded_index_is_merged_in_the_browser() {
+    use toolpages::site::output::DiskOutput;
+    use toolpages::site::search::write_index_sharded;
+    let out = tempfile::tempdir().unwrap();
+    build_real(out.path());
+    std::fs::remove_dir_all(out.path().join("pagefind")).unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let loaded = toolpages::catalogue::load(&root.join("content")).unwrap();
+    let data = toolpages::site::SiteData::new(Config::default(), loaded.catalogue);
+    let summary = write_index_sharded(&data, &DiskOutput::new(out.path()).unwrap(), 300).unwrap();
+    assert!(summary.shards >= 8, "{} shards", summary.shards);
+    assert_eq!(summary.tools, 2712);
+    assert!(out
+        .path()
+        .join("pagefind/shard-2/pagefind-entry.json")
+        .is_file());
+    assert!(!out.path().join("pagefind/shard-2/pagefind.js").exists());
+
+    let (addr, _) = support::serve_counting(out.path()).await;
+    let browser = support::Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("http://{addr}/search/")).await.unwrap();
+    for (query, tool) in [
+        ("dicom export", "start_dicom_export_job"),
+        ("西安市", "generate_district_map"),
+        ("github issue", "create_issue"),
+    ] {
+        search_for(c, query).await;
+        let names = result_names(c).await;
+        assert!(names.contains(&tool.to_owned()), "{query}: {names:?}");
+    }
+    // The server filter lists the servers of every shard (all that have tools).
+    let with_tools = data
+        .catalogue
+        .servers
+        .iter()
+        .filter(|s| !s.tools.is_empty())
+        .count();
+    let options = c
+        .find_all(Locator::Css("#search-server option"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(options, with_tools + 1, "every server and \"All servers\"");
     browser.close().await;
 }

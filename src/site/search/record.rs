@@ -12,6 +12,7 @@ use super::super::SiteData;
 use crate::catalogue::schema;
 use crate::classify::Category;
 use std::fmt::Write;
+use std::ops::Range;
 
 /// One search record: the HTML Pagefind indexes and the URL it is filed under.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,10 +28,11 @@ pub struct Record {
     pub tools: usize,
 }
 
-/// Every record of the site, built lazily (one record in memory at a time), in catalogue
-/// order: for each server, its categories in [`Category::ALL`] order.
-pub fn records(data: &SiteData) -> impl Iterator<Item = Record> + '_ {
-    (0..data.catalogue.servers.len()).flat_map(move |s| {
+/// The records of the servers `servers` (indexes into the catalogue), built lazily (one
+/// record in memory at a time), in catalogue order: for each server, its categories in
+/// [`Category::ALL`] order.
+pub fn records(data: &SiteData, servers: Range<usize>) -> impl Iterator<Item = Record> + '_ {
+    servers.flat_map(move |s| {
         Category::ALL
             .into_iter()
             .filter_map(move |category| record(data, s, category))
