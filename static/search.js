@@ -33,15 +33,23 @@ function toolUrl(recordUrl, id) {
 function toolItems(data) {
   const withAnchor = data.sub_results.filter((s) => s.anchor && s.anchor.element === "h2");
   if (withAnchor.length) {
-    return withAnchor.map((s) => ({ id: s.anchor.id, name: s.anchor.text, excerpt: s.excerpt }));
+    return withAnchor.map((s) => ({
+      id: s.anchor.id,
+      name: s.anchor.text,
+      excerpt: s.excerpt,
+      // How well this tool's own text matched (Pagefind's per-word scores).
+      score: s.weighted_locations.reduce((sum, l) => sum + (l.balanced_score || 0), 0),
+      data,
+    }));
   }
   // Only the server's own words matched: every tool of the record is a result.
   return data.anchors
     .filter((a) => a.element === "h2")
-    .map((a) => ({ id: a.id, name: a.text, excerpt: "" }));
+    .map((a) => ({ id: a.id, name: a.text, excerpt: "", score: -1, data }));
 }
 
-function renderItem(data, tool) {
+function renderItem(tool) {
+  const data = tool.data;
   const li = document.createElement("li");
   const meta = data.meta;
   li.innerHTML =
@@ -102,12 +110,10 @@ async function showNextBatch(id) {
     sayNoMatch(current.term);
     return;
   }
-  for (const data of loaded) {
-    for (const tool of toolItems(data)) {
-      list.appendChild(renderItem(data, tool));
-      current.shown += 1;
-    }
-  }
+  // Pagefind ranks records; within a batch, tools are ordered by their own match.
+  const tools = loaded.flatMap(toolItems).sort((a, b) => b.score - a.score);
+  for (const tool of tools) list.appendChild(renderItem(tool));
+  current.shown += tools.length;
   const rest = current.next < current.results.length;
   more.hidden = !rest;
   const count = current.shown === 1 ? "1 tool" : `${current.shown} tools`;

@@ -141,6 +141,7 @@ async fn search_page_finds_filters_and_navigates() {
         "{first}"
     );
     assert!(first.contains("risk"), "{first}");
+    browser.screenshot("search-results").await;
 
     // Keyboard: ↓ enters the results, ↓ moves on, ↑ goes back, ↑ from the first returns to
     // the box; focus is visible (an outline).
@@ -271,6 +272,11 @@ async fn search_page_finds_filters_and_navigates() {
         status(c).await
     );
     assert!(result_names(c).await.is_empty());
+    let more = c.find(Locator::Css("#search-more")).await.unwrap();
+    assert!(!more.is_displayed().await.unwrap());
+    // On the search page its own form replaces the header's box.
+    let header = c.find(Locator::Css("header form.search")).await.unwrap();
+    assert!(!header.is_displayed().await.unwrap());
     browser.screenshot("search-page").await;
     browser.close().await;
 }

@@ -163,3 +163,39 @@ fn hostile_names_are_escaped_in_records() {
     let summary = render_site(&data, &environment(None, "/"), &out, &()).unwrap();
     assert_eq!(summary.search.records, 1);
 }
+
+#[test]
+fn shards_hold_whole_servers_and_every_tool() {
+    let data = real();
+    let shards = toolpages::site::search::shards(&data.catalogue, 300);
+    assert!(shards.len() >= 8);
+    assert_eq!(shards[0].start, 0);
+    assert_eq!(shards.last().unwrap().end, data.catalogue.servers.len());
+    for pair in shards.windows(2) {
+        assert_eq!(pair[0].end, pair[1].start, "no server skipped or repeated");
+    }
+    for shard in &shards[..shards.len() - 1] {
+        let tools: usize = data.catalogue.servers[shard.clone()]
+            .iter()
+            .map(|s| s.tools.len())
+            .sum();
+        assert!(tools >= 300, "{tools}");
+    }
+    // The default shard size keeps the bundled catalogue in one bundle.
+    let one =
+        toolpages::site::search::shards(&data.catalogue, toolpages::site::search::SHARD_TOOLS);
+    assert_eq!(one, vec![0..data.catalogue.servers.len()]);
+}
+
+#[test]
+fn empty_catalogue_still_builds_a_search_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = site(dir.path());
+    let out = MemoryOutput::default();
+    let summary = render_site(&data, &environment(None, "/"), &out, &()).unwrap();
+    assert_eq!(summary.search.records, 0);
+    assert!(out.get("search/index.html").is_some());
+    let manifest: serde_json::Value =
+        serde_json::from_str(&text(&out, "pagefind/toolpages-search.json")).unwrap();
+    assert_eq!(manifest["bundles"].as_array().unwrap().len(), 1);
+}
