@@ -5,22 +5,9 @@
 mod support;
 
 use fantoccini::{Client, Locator};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use toolpages::site::{build, BuildOptions, Config};
-
-fn build_real(out: &Path) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let options = BuildOptions {
-        content: root.join("content"),
-        templates: root.join("templates"),
-        static_dir: root.join("static"),
-        output: out.to_path_buf(),
-        config: Config::default(),
-        skip_invalid: false,
-    };
-    build(&options, &()).expect("the real catalogue builds");
-}
+use toolpages::site::Config;
 
 /// Polls `check` until it returns `Some`, for up to 20 seconds.
 async fn wait_for<T, F, Fut>(what: &str, mut check: F) -> T
@@ -42,12 +29,7 @@ where
 }
 
 async fn status(c: &Client) -> String {
-    c.find(Locator::Css("#search-status"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    support::text_of(c, "#search-status").await
 }
 
 /// The tool names of the results shown.
@@ -80,6 +62,20 @@ async fn search_for(c: &Client, text: &str) {
     .await;
 }
 
+/// Sends a key (a WebDriver key code such as `\u{E015}`, arrow down) to the focused element.
+async fn press(c: &Client, key: &str) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(key)
+        .await
+        .unwrap();
+}
+
+const DOWN: &str = "\u{E015}";
+const UP: &str = "\u{E013}";
+const ENTER: &str = "\u{E007}";
+
 async fn active_text(c: &Client) -> String {
     c.execute("return document.activeElement.textContent", vec![])
         .await
@@ -92,7 +88,7 @@ async fn active_text(c: &Client) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_page_finds_filters_and_navigates() {
     let out = tempfile::tempdir().unwrap();
-    build_real(out.path());
+    support::build_real(out.path());
     let (addr, served) = support::serve_counting(out.path()).await;
     let browser = support::Browser::start().await;
     let c = &browser.client;
@@ -129,13 +125,7 @@ async fn search_page_finds_filters_and_navigates() {
         names.contains(&"start_dicom_export_job".to_owned()),
         "{names:?}"
     );
-    let first = c
-        .find(Locator::Css("#search-results li"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let first = support::text_of(c, "#search-results li").await;
     assert!(
         first.contains("awslabs.healthimaging-mcp-server"),
         "{first}"
@@ -146,7 +136,7 @@ async fn search_page_finds_filters_and_navigates() {
     // Keyboard: ↓ enters the results, ↓ moves on, ↑ goes back, ↑ from the first returns to
     // the box; focus is visible (an outline).
     let input = c.find(Locator::Css("#search-q")).await.unwrap();
-    input.send_keys("\u{E015}").await.unwrap(); // ArrowDown
+    input.send_keys(DOWN).await.unwrap();
     assert_eq!(active_text(c).await, names[0]);
     let outline = c
         .execute(
@@ -157,23 +147,12 @@ async fn search_page_finds_filters_and_navigates() {
         .unwrap();
     assert_eq!(outline, serde_json::json!("solid"));
     if names.len() > 1 {
-        let focused = c.active_element().await.unwrap();
-        focused.send_keys("\u{E015}").await.unwrap();
+        press(c, DOWN).await;
         assert_eq!(active_text(c).await, names[1]);
-        c.active_element()
-            .await
-            .unwrap()
-            .send_keys("\u{E013}") // ArrowUp
-            .await
-            .unwrap();
+        press(c, UP).await;
         assert_eq!(active_text(c).await, names[0]);
     }
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{E013}")
-        .await
-        .unwrap();
+    press(c, UP).await;
     let active_id = c
         .execute("return document.activeElement.id", vec![])
         .await
@@ -186,20 +165,10 @@ async fn search_page_finds_filters_and_navigates() {
         .position(|n| n == "start_dicom_export_job")
         .unwrap();
     for _ in 0..=position {
-        c.active_element()
-            .await
-            .unwrap()
-            .send_keys("\u{E015}")
-            .await
-            .unwrap();
+        press(c, DOWN).await;
     }
     assert_eq!(active_text(c).await, "start_dicom_export_job");
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{E007}") // Enter
-        .await
-        .unwrap();
+    press(c, ENTER).await;
     wait_for("the tool page", || async {
         let url = c.current_url().await.ok()?;
         url.path()
@@ -207,14 +176,7 @@ async fn search_page_finds_filters_and_navigates() {
             .then_some(())
     })
     .await;
-    let h1 = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(h1, "start_dicom_export_job");
+    assert_eq!(support::text_of(c, "h1").await, "start_dicom_export_job");
 
     // A category filter keeps only that category, and fewer tools than without it.
     c.goto(&format!("http://{addr}/search/")).await.unwrap();
@@ -289,7 +251,7 @@ async fn sharded_index_is_merged_in_the_browser() {
     use toolpages::site::output::DiskOutput;
     use toolpages::site::search::write_index_sharded;
     let out = tempfile::tempdir().unwrap();
-    build_real(out.path());
+    support::build_real(out.path());
     std::fs::remove_dir_all(out.path().join("pagefind")).unwrap();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let loaded = toolpages::catalogue::load(&root.join("content")).unwrap();
