@@ -18,10 +18,11 @@ const BATCH = 10;
 let pagefind = null;
 let current = { results: [], next: 0, term: "", shown: 0, id: 0 };
 
-function escapeText(text) {
-  const span = document.createElement("span");
-  span.textContent = text;
-  return span.innerHTML;
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
 }
 
 // A record is a server's tools of one category, filed under `/servers/x/#category`; each
@@ -49,16 +50,26 @@ function toolItems(data) {
 }
 
 function renderItem(tool) {
-  const data = tool.data;
-  const li = document.createElement("li");
-  const meta = data.meta;
-  li.innerHTML =
-    `<a class="result-link" href="${escapeText(toolUrl(data.url, tool.id))}"><code>${escapeText(tool.name)}</code></a>` +
-    `<span class="result-meta">on <span class="result-server">${escapeText(meta.server || "")}</span> · ` +
-    `<span class="badge cat-${escapeText(meta.category_slug || "")}">${escapeText(meta.category || "")}</span> ` +
-    `<span class="badge risk-${escapeText(meta.risk_slug || "")}">${escapeText((meta.risk || "") + " risk")}</span></span>` +
-    // Pagefind's excerpt is the indexed text with `<` and `>` escaped and matches in <mark>.
-    (tool.excerpt ? `<p class="excerpt">${tool.excerpt}</p>` : "");
+  const meta = tool.data.meta;
+  const li = element("li");
+  const link = element("a", "result-link");
+  link.href = toolUrl(tool.data.url, tool.id);
+  link.append(element("code", "", tool.name));
+  const about = element("span", "result-meta", "on ");
+  about.append(
+    element("span", "result-server", meta.server || ""),
+    " · ",
+    element("span", `badge cat-${meta.category_slug || ""}`, meta.category || ""),
+    " ",
+    element("span", `badge risk-${meta.risk_slug || ""}`, `${meta.risk || ""} risk`)
+  );
+  li.append(link, about);
+  if (tool.excerpt) {
+    // Pagefind's excerpt is the indexed text with `<` and `>` escaped, matches in <mark>.
+    const excerpt = element("p", "excerpt");
+    excerpt.innerHTML = tool.excerpt;
+    li.append(excerpt);
+  }
   return li;
 }
 
