@@ -293,3 +293,48 @@ async fn sharded_index_is_merged_in_the_browser() {
     assert_eq!(options, with_tools + 1, "every server and \"All servers\"");
     browser.close().await;
 }
+
+/// Catalogue text reaches the results as text: markup in a tool's name, description or
+/// server name is shown, never run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_in_results_stays_text() {
+    let content = tempfile::tempdir().unwrap();
+    std::fs::write(
+        content.path().join("catalogue.jsonl"),
+        r#"{"id": "evil", "name": "Evil <img src=x onerror=window.pwned=1>", "tools": [{"name": "zanzibar<img src=x onerror=window.pwned=2>", "description": "Finds zanzibar <img src=x onerror=window.pwned=3> & <script>window.pwned=4</script>"}]}"#,
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let options = toolpages::site::BuildOptions {
+        content: content.path().to_path_buf(),
+        templates: root.join("templates"),
+        static_dir: root.join("static"),
+        output: out.path().to_path_buf(),
+        config: Config::default(),
+        skip_invalid: false,
+    };
+    toolpages::site::build(&options, &()).unwrap();
+    let addr = support::serve_dir(out.path()).await;
+    let browser = support::Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("http://{addr}/search/")).await.unwrap();
+    search_for(c, "zanzibar").await;
+    let item = support::text_of(c, "#search-results li").await;
+    assert!(
+        item.contains("zanzibar<img src=x onerror=window.pwned=2>"),
+        "{item}"
+    );
+    assert!(item.contains("Evil <img"), "{item}");
+    let injected = c
+        .find_all(Locator::Css("#search-results img, #search-results script"))
+        .await
+        .unwrap();
+    assert!(injected.is_empty());
+    let pwned = c
+        .execute("return window.pwned === undefined", vec![])
+        .await
+        .unwrap();
+    assert_eq!(pwned, serde_json::json!(true));
+    browser.close().await;
+}
