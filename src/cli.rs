@@ -101,6 +101,15 @@ fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
                 summary.unchanged,
                 args.output.display()
             );
+            let search = &summary.search;
+            println!(
+                "Search index: {} records in {} shard(s), {} files, {:.1} MB, {:.2} s",
+                search.records,
+                search.shards,
+                search.files,
+                search.bytes as f64 / 1e6,
+                search.seconds
+            );
             let errors = summary
                 .problems
                 .iter()

@@ -3,26 +3,11 @@
 mod support;
 
 use fantoccini::Locator;
-use std::path::PathBuf;
-use toolpages::site::{build, BuildOptions, Config};
-
-fn build_real(out: &std::path::Path) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let options = BuildOptions {
-        content: root.join("content"),
-        templates: root.join("templates"),
-        static_dir: root.join("static"),
-        output: out.to_path_buf(),
-        config: Config::default(),
-        skip_invalid: false,
-    };
-    build(&options, &()).expect("the real catalogue builds");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tool_page_renders_as_a_product_page() {
     let out = tempfile::tempdir().unwrap();
-    build_real(out.path());
+    support::build_real(out.path());
     let addr = support::serve_dir(out.path()).await;
     let browser = support::Browser::start().await;
     let c = &browser.client;

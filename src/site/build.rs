@@ -2,6 +2,7 @@
 
 use super::output::{DiskOutput, Output, Written};
 use super::pages::{plan, Page};
+use super::search::{write_index, SearchError, SearchSummary};
 use super::templates::environment;
 use super::{Config, SiteData};
 use crate::catalogue::{self, Problem};
@@ -46,6 +47,8 @@ pub struct BuildSummary {
     pub seconds: f64,
     /// Every catalogue problem found (errors were skipped only with `skip_invalid`).
     pub problems: Vec<Problem>,
+    /// The search index (its files are also counted in `written` / `unchanged`).
+    pub search: SearchSummary,
 }
 
 /// Why a build failed.
@@ -78,6 +81,9 @@ pub enum BuildError {
         /// What is wrong, one problem each.
         problems: Vec<String>,
     },
+    /// The search index could not be built or written.
+    #[error(transparent)]
+    Search(#[from] SearchError),
     /// Reading input or writing output failed.
     #[error("{path}: {source}")]
     Io {
@@ -136,8 +142,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildSum
     Ok(summary)
 }
 
-/// Renders every page of `data` into `out` in one rayon pass; returns the counts (no
-/// problems, no time: the caller fills those in).
+/// Renders every page of `data` into `out` in one rayon pass while the search index is built
+/// beside it; returns the counts (no problems, no time: the caller fills those in).
 pub fn render_site(
     data: &SiteData,
     env: &Environment<'static>,
@@ -149,6 +155,34 @@ pub fn render_site(
     progress.start(pages.len());
     let written = AtomicUsize::new(0);
     let unchanged = AtomicUsize::new(0);
+    let (rendered, search) = std::thread::scope(|scope| {
+        let search = scope.spawn(|| write_index(data, out));
+        let rendered = render_pages(&pages, data, env, out, progress, &written, &unchanged);
+        (rendered, search.join())
+    });
+    rendered?;
+    let search =
+        search.unwrap_or_else(|_| Err(SearchError::Pagefind("the indexer panicked".into())))?;
+    Ok(BuildSummary {
+        servers: data.catalogue.servers.len(),
+        tools: data.catalogue.tool_count(),
+        pages: pages.len(),
+        written: written.into_inner() + search.written,
+        unchanged: unchanged.into_inner() + search.unchanged,
+        search,
+        ..BuildSummary::default()
+    })
+}
+
+fn render_pages(
+    pages: &[Page],
+    data: &SiteData,
+    env: &Environment<'static>,
+    out: &dyn Output,
+    progress: &dyn Progress,
+    written: &AtomicUsize,
+    unchanged: &AtomicUsize,
+) -> Result<(), BuildError> {
     pages.par_iter().try_for_each(|page| {
         let file = page.file(data);
         let html = render_page(page, data, env, &file)?;
@@ -164,14 +198,6 @@ pub fn render_site(
         };
         progress.tick();
         Ok(())
-    })?;
-    Ok(BuildSummary {
-        servers: data.catalogue.servers.len(),
-        tools: data.catalogue.tool_count(),
-        pages: pages.len(),
-        written: written.into_inner(),
-        unchanged: unchanged.into_inner(),
-        ..BuildSummary::default()
     })
 }
 

@@ -15,6 +15,7 @@ pub mod output;
 pub mod pages;
 pub mod policies;
 pub mod routes;
+pub mod search;
 pub mod templates;
 
 pub use browse::load_content;

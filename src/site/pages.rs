@@ -20,6 +20,8 @@ pub enum Page {
     Server(usize),
     /// `/servers/<server>/<tool>/`.
     Tool(usize, usize),
+    /// `/search/`: the search page (the index itself is built by [`super::search`]).
+    Search,
     /// `/404.html`.
     NotFound,
     /// `/servers/<server>/policy.json`: the server's PolicyLayer policy (no template).
@@ -42,7 +44,7 @@ pub enum Page {
 
 /// Every page of the site, in a deterministic order.
 pub fn plan(data: &SiteData) -> Vec<Page> {
-    let mut pages = vec![Page::Home, Page::NotFound];
+    let mut pages = vec![Page::Home, Page::Search, Page::NotFound];
     let index_pages = data
         .catalogue
         .servers
@@ -78,6 +80,7 @@ impl Page {
             Page::ServerIndex(n) => format!("servers/page/{n}/"),
             Page::Server(s) => data.routes.server(s),
             Page::Tool(s, t) => data.routes.tool(s, t),
+            Page::Search => "search/".to_owned(),
             Page::NotFound => "404.html".to_owned(),
             Page::PolicyJson(s) => format!("{}policy.json", data.routes.server(s)),
             Page::InterceptYaml(s) => format!("{}intercept.yaml", data.routes.server(s)),
@@ -97,6 +100,7 @@ impl Page {
             Page::ServerIndex(_) => "servers.html",
             Page::Server(_) => "server.html",
             Page::Tool(..) => "tool.html",
+            Page::Search => "search.html",
             Page::NotFound => "404.html",
             Page::PolicyJson(_) | Page::InterceptYaml(_) => "(generated)",
             Page::CategoryIndex => "categories.html",
@@ -144,6 +148,7 @@ impl Page {
             Page::Risk(l, n) => browse::risk_page(data, l, n),
             Page::AttackIndex => browse::attack_index(data),
             Page::Attack(a) => browse::attack_page(data, a),
+            Page::Search => super::search::page_context(data),
         };
         context! { ..own, ..common }
     }

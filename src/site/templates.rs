@@ -26,6 +26,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("attacks.html", include_str!("../../templates/attacks.html")),
     ("attack.html", include_str!("../../templates/attack.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// Builds the environment. `dir` is the site's `templates/` folder (it may not exist);

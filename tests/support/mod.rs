@@ -123,9 +123,66 @@ pub fn wait_for_port(port: u16, limit: Duration) {
 /// unknown paths with `404.html`); returns the address. The server lives as long as the
 /// tokio runtime of the test.
 pub async fn serve_dir(dir: &Path) -> SocketAddr {
+    serve_counting(dir).await.0
+}
+
+/// The text of the first element matching the CSS selector `css` (panics when none does).
+pub async fn text_of(c: &Client, css: &str) -> String {
+    let element = c.find(fantoccini::Locator::Css(css)).await;
+    let element = element.unwrap_or_else(|e| panic!("{css}: {e}"));
+    element
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+/// Builds the bundled real catalogue (`content/`) with the built-in templates and static
+/// files and the default settings into `out`.
+pub fn build_real(out: &Path) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let options = toolpages::site::BuildOptions {
+        content: root.join("content"),
+        templates: root.join("templates"),
+        static_dir: root.join("static"),
+        output: out.to_path_buf(),
+        config: toolpages::site::Config::default(),
+        skip_invalid: false,
+    };
+    toolpages::site::build(&options, &()).expect("the real catalogue builds");
+}
+
+/// Every response served by [`serve_counting`]: path and body bytes (`Content-Length`).
+pub type Served = std::sync::Arc<std::sync::Mutex<Vec<(String, u64)>>>;
+
+/// Serves `dir` like [`serve_dir`] and records every response. Counted at the server, so fetches that
+/// Pagefind makes from its web worker (invisible to the page's resource timing) are included.
+pub async fn serve_counting(dir: &Path) -> (SocketAddr, Served) {
+    use axum::extract::Request;
+    use axum::middleware::Next;
     use tower_http::services::{ServeDir, ServeFile};
+    let served: Served = Served::default();
+    let log = served.clone();
     let service = ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("404.html")));
-    let app = axum::Router::new().fallback_service(service);
+    let app = axum::Router::new()
+        .fallback_service(service)
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| {
+                let log = log.clone();
+                async move {
+                    let path = req.uri().path().to_owned();
+                    let response = next.run(req).await;
+                    let bytes = response
+                        .headers()
+                        .get(axum::http::header::CONTENT_LENGTH)
+                        .and_then(|v| v.to_str().ok()?.parse().ok())
+                        .unwrap_or(0);
+                    log.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((path, bytes));
+                    response
+                }
+            },
+        ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -133,5 +190,17 @@ pub async fn serve_dir(dir: &Path) -> SocketAddr {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    addr
+    (addr, served)
+}
+
+/// Bytes served for search so far: the search page and its script and style, and every
+/// file of the Pagefind bundle (`/pagefind/...`).
+pub fn search_bytes(served: &Served) -> u64 {
+    served
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|(path, _)| path.starts_with("/pagefind/") || path.starts_with("/search"))
+        .map(|(_, bytes)| bytes)
+        .sum()
 }
