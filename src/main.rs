@@ -1,6 +1,7 @@
 //! The `toolpages` binary.
 
 mod cli;
+mod cli_publish;
 
 use clap::Parser;
 

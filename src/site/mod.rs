@@ -10,11 +10,15 @@ pub mod faq;
 pub mod markdown;
 pub mod output;
 pub mod pages;
+pub mod publish;
 pub mod routes;
 pub mod templates;
 
-pub use build::{build, render_site, BuildError, BuildOptions, BuildSummary, Progress};
+pub use build::{
+    build, render_error_text, render_site, BuildError, BuildOptions, BuildSummary, Progress,
+};
 pub use config::Config;
+pub use publish::{build_with, PublishOptions};
 
 use crate::analysis::Analysis;
 use crate::catalogue::Catalogue;
@@ -37,6 +41,12 @@ impl SiteData {
     /// Analyses a catalogue and computes its routes.
     pub fn new(config: Config, catalogue: Catalogue) -> SiteData {
         let analysis = crate::analysis::analyse(&catalogue);
+        SiteData::with_analysis(config, catalogue, analysis)
+    }
+
+    /// Site data from an analysis already computed (`analysis[s]` for `catalogue.servers[s]`),
+    /// as the preview server does after re-analysing only the servers that changed.
+    pub fn with_analysis(config: Config, catalogue: Catalogue, analysis: Analysis) -> SiteData {
         let routes = Routes::new(&catalogue);
         SiteData {
             config,
