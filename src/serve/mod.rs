@@ -289,7 +289,11 @@ fn watch(
         move |result: notify_debouncer_full::DebounceEventResult| {
             let Ok(events) = result else { return };
             let mut changes = Changes::default();
-            for event in &events {
+            // Reading a file (the template loader does) is an access event: not a change.
+            for event in events
+                .iter()
+                .filter(|e| !e.kind.is_access() && !e.kind.is_other())
+            {
                 for path in &event.paths {
                     changes.add(path, &handler_options);
                 }

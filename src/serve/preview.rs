@@ -195,13 +195,13 @@ impl Preview {
         if !changes.catalogue.is_empty() {
             let mut site = self.write();
             for file in &changes.catalogue {
+                let before = site.fingerprints();
                 let empty = placeholder(&site.data.config);
                 let old = std::mem::replace(&mut site.data, empty);
                 let (data, update) = site.sources.update(file, old);
-                let previous = std::mem::replace(&mut site.data, data);
-                let previous_routes = std::mem::take(&mut site.routes);
+                site.data = data;
                 site.replan();
-                changed_paths.extend(site.invalidate(&previous, &previous_routes, &update.servers));
+                changed_paths.extend(site.invalidate(&before, &update.servers));
                 log.push(format!(
                     "{}: {} server(s) changed",
                     file.display(),
@@ -280,26 +280,40 @@ impl Site {
         self.routes = routes;
     }
 
+    /// What each page served so far depends on: its server's id for a server or tool page,
+    /// else its whole context (a listing). Taken before a catalogue update, compared after.
+    fn fingerprints(&self) -> HashMap<String, Fingerprint> {
+        self.served
+            .iter()
+            .filter_map(|file| {
+                let print = match self.routes.get(file)? {
+                    Target::Page(page) => match owner(&self.data, page) {
+                        Some(id) => Fingerprint::Server(id.to_owned()),
+                        None => Fingerprint::Context(page.context(&self.data)),
+                    },
+                    Target::File(_) => Fingerprint::Always,
+                };
+                Some((file.clone(), print))
+            })
+            .collect()
+    }
+
     /// Drops the cached pages that a change of `servers` made stale; returns their URL
-    /// paths. A page of an unchanged server is kept without looking; any other page (a
-    /// listing) is dropped only when its context differs.
+    /// paths. A page of an unchanged server is kept without rendering anything; a listing is
+    /// dropped only when its context differs; generated files always.
     fn invalidate(
         &mut self,
-        previous: &SiteData,
-        previous_routes: &HashMap<String, Target>,
+        before: &HashMap<String, Fingerprint>,
         servers: &HashSet<String>,
     ) -> Vec<String> {
         let mut stale = Vec::new();
         for file in &self.served {
-            let before = previous_routes.get(file);
-            let now = self.routes.get(file);
-            let same = match (before, now) {
-                (Some(Target::Page(a)), Some(Target::Page(b))) => {
-                    match (owner(previous, a), owner(&self.data, b)) {
-                        (Some(x), Some(y)) if x == y && !servers.contains(x) => true,
-                        (Some(_), Some(_)) => false,
-                        _ => a.context(previous) == b.context(&self.data),
-                    }
+            let same = match (before.get(file), self.routes.get(file)) {
+                (Some(Fingerprint::Server(id)), Some(Target::Page(page))) => {
+                    owner(&self.data, page) == Some(id.as_str()) && !servers.contains(id)
+                }
+                (Some(Fingerprint::Context(context)), Some(Target::Page(page))) => {
+                    owner(&self.data, page).is_none() && *context == page.context(&self.data)
                 }
                 _ => false,
             };
@@ -312,6 +326,13 @@ impl Site {
         }
         stale.iter().map(|f| url_path(f)).collect()
     }
+}
+
+/// See [`Site::fingerprints`].
+enum Fingerprint {
+    Server(String),
+    Context(minijinja::Value),
+    Always,
 }
 
 /// The server a page belongs to (its server page and tool pages), by id.
