@@ -128,18 +128,19 @@ fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(BuildError::Catalogue(problems)) => {
-            for p in &problems {
-                eprintln!("{p}");
-            }
-            eprintln!("error: {}", BuildError::Catalogue(problems));
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
+        Err(e) => build_failed(e),
+    }
+}
+
+/// Prints why a build failed (every catalogue problem, then the summary) and gives exit 1.
+pub(crate) fn build_failed(error: BuildError) -> ExitCode {
+    if let BuildError::Catalogue(problems) = &error {
+        for p in problems {
+            eprintln!("{p}");
         }
     }
+    eprintln!("error: {error}");
+    ExitCode::FAILURE
 }
 
 /// A progress bar on standard error; invisible when it is not a terminal.

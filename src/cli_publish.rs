@@ -1,12 +1,12 @@
 //! `toolpages check` and `toolpages serve`: argument parsing and output; the work lives in
 //! the library (`toolpages::check`, `toolpages::serve`).
 
-use crate::cli::load_config;
+use crate::cli::{build_failed, load_config};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use toolpages::check::{self, Host};
 use toolpages::serve::{self, ServeOptions};
-use toolpages::site::{BuildError, BuildOptions};
+use toolpages::site::BuildOptions;
 
 /// Where the site's sources are (the same flags as `build`).
 #[derive(Debug, clap::Args)]
@@ -87,17 +87,7 @@ pub fn check(config: &Path, args: CheckArgs) -> ExitCode {
                 ExitCode::FAILURE
             }
         }
-        Err(BuildError::Catalogue(problems)) => {
-            for p in &problems {
-                eprintln!("{p}");
-            }
-            eprintln!("error: {}", BuildError::Catalogue(problems));
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => build_failed(e),
     }
 }
 

@@ -13,6 +13,7 @@ use super::ServeOptions;
 use crate::site::pages::{plan, Page};
 use crate::site::publish::assets::Assets;
 use crate::site::publish::generated::{self, Generated};
+use crate::site::publish::render_page;
 use crate::site::publish::sitemap::MAX_URLS;
 use crate::site::templates::{environment, BUILTIN};
 use crate::site::{render_error_text, Config, SiteData};
@@ -129,7 +130,7 @@ impl Preview {
             let site = self.read();
             let target = *site.routes.get(file)?;
             match target {
-                Target::Page(page) => self.render_page(&site, page).map(String::into_bytes),
+                Target::Page(page) => self.render(&site, page).map(String::into_bytes),
                 Target::File(g) => Ok(g.render(&site.data, &site.pages, MAX_URLS)),
             }
         };
@@ -148,23 +149,14 @@ impl Preview {
         }))
     }
 
-    fn render_page(&self, site: &Site, page: Page) -> Result<String, String> {
+    fn render(&self, site: &Site, page: Page) -> Result<String, String> {
         // One guard per render: the autoreloader re-creates the environment between
         // renders when the watcher asked it to, never during one.
         let env = self
             .reloader
             .acquire_env()
             .map_err(|e| render_error_text(&e))?;
-        env.get_template(page.template())
-            .and_then(|t| t.render(page.context(&site.data)))
-            .map_err(|e| {
-                format!(
-                    "rendering {} with template {}: {}",
-                    page.file(&site.data),
-                    page.template(),
-                    render_error_text(&e)
-                )
-            })
+        render_page(&page, &site.data, &env, &page.file(&site.data)).map_err(|e| e.to_string())
     }
 
     /// Applies a batch of file changes; returns the events for the browsers and a line for
@@ -181,6 +173,8 @@ impl Preview {
                 Ok(config) => {
                     let mut site = self.write();
                     site.data.config = config;
+                    // `paginate_by` decides how many listing pages there are.
+                    site.replan();
                     log.push("settings reloaded".to_owned());
                 }
                 Err(e) => log.push(format!("settings not reloaded: {e}")),

@@ -158,7 +158,9 @@ pub fn render_site(
     })
 }
 
-fn render_page(
+/// Renders one page with `env` (`file` is its output path, for error messages). `build`,
+/// `check` and the preview server all render through here.
+pub(crate) fn render_page(
     page: &Page,
     data: &SiteData,
     env: &Environment<'static>,

@@ -29,7 +29,7 @@ pub enum Generated {
 /// Every generated file of the site, for a site whose page plan has `pages` pages and
 /// sitemaps of at most `max_urls` URLs.
 pub fn plan(data: &SiteData, pages: &[Page], max_urls: usize) -> Vec<Generated> {
-    let sitemaps = sitemap::file_count(sitemap_pages(pages).count(), max_urls);
+    let sitemaps = sitemap::file_count(sitemap_paths(data, pages).count(), max_urls);
     let mut files = vec![Generated::Robots, Generated::SitemapIndex, Generated::Llms];
     files.extend((1..=sitemaps).map(Generated::Sitemap));
     for s in 0..data.catalogue.servers.len() {
@@ -39,9 +39,13 @@ pub fn plan(data: &SiteData, pages: &[Page], max_urls: usize) -> Vec<Generated> 
     files
 }
 
-/// The pages a sitemap lists: all but the 404 page.
-fn sitemap_pages(pages: &[Page]) -> impl Iterator<Item = &Page> {
-    pages.iter().filter(|p| **p != Page::NotFound)
+/// The pages a sitemap lists: the HTML pages at folder URLs (`/`, `/servers/x/`), so not
+/// the 404 page nor files such as a server's policy download.
+fn sitemap_paths<'a>(data: &'a SiteData, pages: &'a [Page]) -> impl Iterator<Item = String> + 'a {
+    pages
+        .iter()
+        .map(|p| p.path(data))
+        .filter(|path| path.is_empty() || path.ends_with('/'))
 }
 
 impl Generated {
@@ -65,14 +69,13 @@ impl Generated {
         match *self {
             Generated::Robots => sitemap::robots(config).into_bytes(),
             Generated::SitemapIndex => {
-                let files = sitemap::file_count(sitemap_pages(pages).count(), max_urls);
+                let files = sitemap::file_count(sitemap_paths(data, pages).count(), max_urls);
                 sitemap::index(config, files).into_bytes()
             }
             Generated::Sitemap(n) => {
-                let paths: Vec<String> = sitemap_pages(pages)
+                let paths: Vec<String> = sitemap_paths(data, pages)
                     .skip((n - 1) * max_urls)
                     .take(max_urls)
-                    .map(|p| p.path(data))
                     .collect();
                 sitemap::urlset(config, paths.iter().map(String::as_str)).into_bytes()
             }

@@ -10,7 +10,7 @@ pub mod llms;
 pub mod precompress;
 pub mod sitemap;
 
-pub(crate) use super::build::load_site;
+pub(crate) use super::build::{load_site, render_page};
 use super::build::{render_site, BuildError, BuildOptions, BuildSummary, Progress};
 use super::templates::environment;
 use super::{pages, SiteData};
