@@ -131,3 +131,35 @@ fn a_broken_entry_is_reported_and_recovers() {
     assert!(preview.error().is_none());
     assert!(html(&preview, "servers/alpha/index.html").contains("Alpha"));
 }
+
+#[test]
+fn a_per_server_file_edit_reloads_only_that_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (preview, _) = setup(dir.path());
+    let servers = dir.path().join("content/servers");
+    std::fs::create_dir_all(&servers).unwrap();
+    let delta = servers.join("delta.json");
+    std::fs::write(&delta, server("delta", "Delta", "Reads a file.")).unwrap();
+    let changes = Changes {
+        catalogue: [delta.clone()].into(),
+        ..Changes::default()
+    };
+    // A new file adds its server (and the listings that count servers change).
+    preview.apply(&changes);
+    html(&preview, "servers/index.html");
+    html(&preview, "servers/alpha/index.html");
+    assert!(html(&preview, "servers/delta/read_file/index.html").contains("Reads a file."));
+    std::fs::write(&delta, server("delta", "Delta", "Reads a file, from JSON.")).unwrap();
+    let (events, _) = preview.apply(&changes);
+    assert_eq!(reloaded(&events), ["/servers/delta/read_file/"]);
+    assert!(html(&preview, "servers/delta/read_file/index.html").contains("from JSON."));
+    // Deleting the file removes the server and its pages.
+    std::fs::remove_file(&delta).unwrap();
+    let (events, _) = preview.apply(&changes);
+    // The server list changes; alpha's page does not.
+    assert_eq!(
+        reloaded(&events),
+        ["/servers/", "/servers/delta/read_file/"]
+    );
+    assert!(preview.get("servers/delta/read_file/index.html").is_none());
+}

@@ -4,6 +4,7 @@
 //! - [`sources`]: the catalogue per file and entry, so an edit re-parses only what changed.
 //! - [`changes`]: what a changed file means.
 //! - [`livereload`]: the script injected into served pages, and the error overlay.
+//! - `http`: the axum handlers; `watch`: the file watcher.
 //!
 //! Files are watched with notify (debounced by notify-debouncer-full); each batch of changes
 //! is applied, then the browsers showing a changed page reload through server-sent events.
@@ -12,26 +13,18 @@
 //! the file is fixed.
 
 pub mod changes;
+mod http;
 pub mod livereload;
 pub mod preview;
 pub mod sources;
+mod watch;
 
 use crate::site::Config;
-use axum::extract::State;
-use axum::http::{header, StatusCode, Uri};
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use changes::Changes;
-use futures::StreamExt;
-use notify_debouncer_full::notify::RecursiveMode;
 use preview::{Event, Preview};
-use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::broadcast;
-use tower_http::services::ServeDir;
 
 /// Default port of the preview, as Zola's.
 pub const DEFAULT_PORT: u16 = 1111;
@@ -106,10 +99,10 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
         events,
         static_dir: options.static_dir.clone(),
     });
-    let _watcher = watch(&options, app.clone())?;
+    let _watcher = watch::watch(&options, app.clone())?;
     let router = axum::Router::new()
-        .route(livereload::ENDPOINT, get(live))
-        .fallback(get(page))
+        .route(livereload::ENDPOINT, get(http::live))
+        .fallback(get(http::page))
         .with_state(app);
     println!(
         "Serving {servers} servers, {tools} tools at {url} (loaded in {:.2} s; pages render on request). Press Ctrl-C to stop.",
@@ -124,206 +117,6 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
         })
         .await?;
     Ok(())
-}
-
-/// Serves a page of the site, else a static file, else the 404 page.
-async fn page(State(app): State<Arc<App>>, uri: Uri) -> Response {
-    let path = uri.path().trim_start_matches('/').to_owned();
-    let file = if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.clone()
-    };
-    let found = {
-        let app = app.clone();
-        let file = file.clone();
-        tokio::task::spawn_blocking(move || app.preview.get(&file))
-            .await
-            .ok()
-            .flatten()
-    };
-    match found {
-        Some(Ok(body)) => respond(&app, StatusCode::OK, body.content_type, &body.bytes),
-        Some(Err(error)) => {
-            eprintln!("error: {error}");
-            html(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                livereload::error_page(&error),
-            )
-        }
-        None => {
-            // `x` when `x/index.html` exists: redirect as static hosts do.
-            let dir_index = format!("{path}/index.html");
-            if !path.is_empty() && !path.ends_with('/') {
-                let app2 = app.clone();
-                let exists =
-                    tokio::task::spawn_blocking(move || app2.preview.get(&dir_index).is_some())
-                        .await
-                        .unwrap_or(false);
-                if exists {
-                    return Redirect::temporary(&format!("/{path}/")).into_response();
-                }
-            }
-            static_file(app, uri).await
-        }
-    }
-}
-
-async fn static_file(app: Arc<App>, uri: Uri) -> Response {
-    use tower::ServiceExt;
-    let request = axum::http::Request::builder()
-        .uri(uri)
-        .body(axum::body::Body::empty())
-        .unwrap_or_default();
-    let static_dir = app.static_dir.clone();
-    match ServeDir::new(static_dir).oneshot(request).await {
-        Ok(response) if response.status() != StatusCode::NOT_FOUND => {
-            let mut response = response.into_response();
-            response.headers_mut().insert(
-                header::CACHE_CONTROL,
-                header::HeaderValue::from_static("no-store"),
-            );
-            response
-        }
-        _ => {
-            let app2 = app.clone();
-            let found = tokio::task::spawn_blocking(move || app2.preview.get("404.html"))
-                .await
-                .ok()
-                .flatten();
-            match found {
-                Some(Ok(body)) => {
-                    respond(&app, StatusCode::NOT_FOUND, body.content_type, &body.bytes)
-                }
-                Some(Err(error)) => html(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    livereload::error_page(&error),
-                ),
-                None => (StatusCode::NOT_FOUND, "not found").into_response(),
-            }
-        }
-    }
-}
-
-/// A rendered body; HTML gets the live-reload script (and the overlay while the site has an
-/// error).
-fn respond(app: &App, status: StatusCode, content_type: &'static str, bytes: &[u8]) -> Response {
-    if content_type.starts_with("text/html") {
-        let text = String::from_utf8_lossy(bytes);
-        return html(
-            status,
-            livereload::inject(&text, app.preview.error().as_deref()),
-        );
-    }
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes.to_vec(),
-    )
-        .into_response()
-}
-
-fn html(status: StatusCode, body: String) -> Response {
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// The server-sent events stream: the current error first (if any), then every event.
-async fn live(State(app): State<Arc<App>>) -> impl IntoResponse {
-    let receiver = app.events.subscribe();
-    let first: Vec<Event> = app
-        .preview
-        .error()
-        .map(Event::Problem)
-        .into_iter()
-        .collect();
-    let rest = futures::stream::unfold(receiver, |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(event) => return Some((event, receiver)),
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    });
-    let stream = futures::stream::iter(first)
-        .chain(rest)
-        .map(|event| Ok::<_, Infallible>(to_sse(&event)));
-    Sse::new(stream).keep_alive(KeepAlive::default())
-}
-
-fn to_sse(event: &Event) -> SseEvent {
-    match event {
-        Event::Reload(paths) => SseEvent::default()
-            .event("reload")
-            .data(serde_json::to_string(paths).unwrap_or_else(|_| "[\"*\"]".into())),
-        Event::Problem(text) => SseEvent::default().event("problem").data(text),
-    }
-}
-
-/// Watches the content, templates and static folders and the settings file; applies each
-/// debounced batch of changes on the watcher's thread and tells the browsers.
-fn watch(
-    options: &ServeOptions,
-    app: Arc<App>,
-) -> anyhow::Result<
-    notify_debouncer_full::Debouncer<
-        notify_debouncer_full::notify::RecommendedWatcher,
-        notify_debouncer_full::RecommendedCache,
-    >,
-> {
-    let handler_options = options.clone();
-    let mut debouncer = notify_debouncer_full::new_debouncer(
-        Duration::from_millis(150),
-        None,
-        move |result: notify_debouncer_full::DebounceEventResult| {
-            let Ok(events) = result else { return };
-            let mut changes = Changes::default();
-            // Reading a file (the template loader does) is an access event: not a change.
-            for event in events
-                .iter()
-                .filter(|e| !e.kind.is_access() && !e.kind.is_other())
-            {
-                for path in &event.paths {
-                    changes.add(path, &handler_options);
-                }
-            }
-            if changes.is_empty() {
-                return;
-            }
-            let started = std::time::Instant::now();
-            let (events, log) = app.preview.apply(&changes);
-            println!(
-                "change: {log} ({:.0} ms)",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
-            for event in events {
-                if let Event::Problem(text) = &event {
-                    eprintln!("{text}");
-                }
-                let _ = app.events.send(event);
-            }
-        },
-    )?;
-    for dir in [&options.content, &options.templates, &options.static_dir] {
-        if dir.is_dir() {
-            debouncer.watch(dir, RecursiveMode::Recursive)?;
-        }
-    }
-    if options.config_file.is_file() {
-        debouncer.watch(&options.config_file, RecursiveMode::NonRecursive)?;
-    }
-    Ok(debouncer)
 }
 
 fn absolute(path: &Path) -> PathBuf {
