@@ -185,6 +185,14 @@ fn second_build_rewrites_nothing_even_precompressed_and_hashed() {
     assert_eq!(second.written, 0);
     assert_eq!(second.removed, 0);
     assert_eq!(snapshot(out), before, "no file was touched");
+
+    // Without --precompress the copies are stale and go; the pages stay untouched.
+    let third = build(&opts, &PublishOptions::default());
+    assert_eq!(third.written, 0);
+    assert_eq!(third.removed, count(".gz") + count(".br"));
+    let after = snapshot(out);
+    assert!(after.keys().all(|p| !p.to_string_lossy().ends_with(".br")));
+    assert!(after.iter().all(|(p, t)| before.get(p) == Some(t)));
 }
 
 #[test]

@@ -72,13 +72,8 @@ pub fn claim(root: &Path) -> io::Result<bool> {
 
 /// Deletes every regular file under `root` that is not in `keep` (paths relative to `root`,
 /// `/`-separated) and then the folders left empty; returns the number of files removed.
-/// `keep_compressed` also keeps `X.gz` and `X.br` when `X` is kept. Hidden entries are
-/// skipped. Call only after [`claim`] returned true.
-pub fn remove_stale(
-    root: &Path,
-    keep: &HashSet<String>,
-    keep_compressed: bool,
-) -> io::Result<usize> {
+/// Hidden entries are skipped. Call only after [`claim`] returned true.
+pub fn remove_stale(root: &Path, keep: &HashSet<String>) -> io::Result<usize> {
     let mut removed = 0;
     let mut dirs: Vec<PathBuf> = Vec::new();
     let walk = walkdir::WalkDir::new(root)
@@ -96,7 +91,7 @@ pub fn remove_stale(
             continue;
         }
         let relative = super::assets::relative_name(root, entry.path());
-        if keep.contains(&relative) || (keep_compressed && is_kept_sibling(&relative, keep)) {
+        if keep.contains(&relative) {
             continue;
         }
         std::fs::remove_file(entry.path())?;
@@ -109,13 +104,6 @@ pub fn remove_stale(
         let _ = std::fs::remove_dir(&dir);
     }
     Ok(removed)
-}
-
-fn is_kept_sibling(path: &str, keep: &HashSet<String>) -> bool {
-    [".gz", ".br"].iter().any(|ext| {
-        path.strip_suffix(ext)
-            .is_some_and(|source| keep.contains(source))
-    })
 }
 
 #[cfg(test)]
@@ -138,15 +126,16 @@ mod tests {
             std::fs::write(p, "x").unwrap();
         }
         let keep: HashSet<String> = ["a/index.html".to_owned()].into();
-        assert_eq!(remove_stale(&root, &keep, true).unwrap(), 1);
-        assert!(root.join("a/index.html.gz").is_file());
+        assert_eq!(
+            remove_stale(&root, &keep).unwrap(),
+            2,
+            "the old page and the .gz"
+        );
+        assert!(root.join("a/index.html").is_file());
+        assert!(!root.join("a/index.html.gz").exists());
         assert!(!root.join("a/old").exists(), "emptied folders go");
         assert!(root.join(".git/HEAD").is_file() && root.join(MARKER).is_file());
-        assert_eq!(
-            remove_stale(&root, &keep, false).unwrap(),
-            1,
-            "the .gz goes without --precompress"
-        );
+        assert_eq!(remove_stale(&root, &keep).unwrap(), 0);
 
         // A folder with someone else's files and no marker is never claimed.
         let mine = dir.path().join("mine");

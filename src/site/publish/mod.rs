@@ -97,8 +97,7 @@ pub fn build_with(
     )?;
     let kept = tracked.into_paths();
     if cleanable {
-        summary.removed =
-            clean::remove_stale(&options.output, &kept, publish.precompress).map_err(io)?;
+        summary.removed = clean::remove_stale(&options.output, &kept).map_err(io)?;
     } else {
         summary.notes.push(format!(
             "{} was not made by toolpages (no {} file in it), so files from earlier builds were not removed; delete the folder once to let toolpages manage it",

@@ -36,26 +36,40 @@ impl<'a> Precompressed<'a> {
         }
     }
 
-    fn copies_exist(&self, path: &str) -> bool {
-        self.root.as_ref().is_some_and(|root| {
-            let gz = root.join(format!("{path}.gz"));
-            let br = root.join(format!("{path}.br"));
-            // A copy that would not be smaller is never written, so a tiny file is
-            // compressed again on every build; that costs microseconds and writes nothing.
-            gz.is_file() && br.is_file()
-        })
+    /// The copies already on disk beside `path`, when both are there. (A copy that would
+    /// not be smaller is never written, so a tiny file is compressed again on every build;
+    /// that costs microseconds and writes nothing.)
+    fn existing_copies(&self, path: &str) -> Option<[(String, Vec<u8>); 2]> {
+        let root = self.root.as_ref()?;
+        let read = |ext: &str| {
+            let copy = format!("{path}.{ext}");
+            std::fs::read(root.join(&copy))
+                .ok()
+                .map(|bytes| (copy, bytes))
+        };
+        Some([read("gz")?, read("br")?])
     }
 }
 
 impl Output for Precompressed<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<Written> {
         let written = self.inner.write(path, bytes)?;
-        if !is_text(path) || (written == Written::Unchanged && self.copies_exist(path)) {
+        if !is_text(path) {
             return Ok(written);
         }
+        if written == Written::Unchanged {
+            if let Some(copies) = self.existing_copies(path) {
+                // Passed through unchanged (nothing is rewritten), so the output still
+                // counts them as part of this build and the stale-file cleanup keeps them.
+                for (copy, bytes) in copies {
+                    self.inner.write(&copy, &bytes)?;
+                }
+                return Ok(written);
+            }
+        }
         for (ext, compressed) in [("gz", gzip(bytes)?), ("br", brotli(bytes)?)] {
-            // A copy no smaller than the source is useless; it is not written (and a
-            // leftover one is removed by the stale-file cleanup).
+            // A copy no smaller than the source is useless; it is not written (and an old
+            // one is removed by the stale-file cleanup, as nothing wrote it this build).
             if compressed.len() < bytes.len() {
                 self.inner.write(&format!("{path}.{ext}"), &compressed)?;
             }
