@@ -131,6 +131,10 @@ fn llms_txt_and_tools_json_describe_every_server() {
         out.path(),
         "servers/awslabs-healthimaging-mcp-server/start_dicom_export_job/index.html",
     );
+    assert!(
+        !page.contains("livereload") && !page.contains("toolpages-error"),
+        "the preview's script never reaches build output"
+    );
     let category = export["category"].as_str().unwrap();
     let level = export["level"].as_str().unwrap();
     assert!(

@@ -165,5 +165,27 @@ async fn edits_show_up_without_a_manual_reload_and_errors_show_an_overlay() {
         "return !document.getElementById('toolpages-error') && !!document.getElementById('edited') && document.querySelector('h1').innerText === 'read_file'",
     )
     .await;
+
+    // Unknown addresses get the 404 page, which live-reloads too; a folder address without
+    // its slash is redirected, as static hosts do.
+    c.goto(&format!("http://127.0.0.1:{}/no/such/page/", served.port))
+        .await
+        .unwrap();
+    wait_until(
+        c,
+        "the 404 page",
+        "return document.querySelector('h1').innerText === 'Page not found' && [...document.scripts].some(s => s.textContent.includes('/__toolpages/livereload'))",
+    )
+    .await;
+    c.goto(&format!(
+        "http://127.0.0.1:{}/servers/demo-files",
+        served.port
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        "/servers/demo-files/"
+    );
     browser.close().await;
 }
