@@ -24,7 +24,15 @@ pub(super) fn watch(
         Duration::from_millis(150),
         None,
         move |result: notify_debouncer_full::DebounceEventResult| {
-            let Ok(events) = result else { return };
+            let events = match result {
+                Ok(events) => events,
+                Err(errors) => {
+                    for e in errors {
+                        eprintln!("warning: watching files: {e}");
+                    }
+                    return;
+                }
+            };
             let mut changes = Changes::default();
             // Reading a file (the template loader does) is an access event: not a change.
             for event in events
