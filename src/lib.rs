@@ -6,6 +6,8 @@
 
 pub mod analysis;
 pub mod catalogue;
+pub mod check;
 pub mod classify;
 pub mod policy;
+pub mod serve;
 pub mod site;

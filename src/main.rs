@@ -2,6 +2,7 @@
 
 mod cli;
 mod cli_policy;
+mod cli_publish;
 
 use clap::Parser;
 

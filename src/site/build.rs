@@ -1,17 +1,14 @@
 //! `toolpages build`: load → analyse → plan → render and write, in parallel.
 
-use super::output::{DiskOutput, Output, Written};
+use super::output::{Output, Written};
 use super::pages::{plan, Page};
 use super::search::{write_index, SearchError, SearchSummary};
-use super::templates::environment;
 use super::{Config, SiteData};
 use crate::catalogue::{self, Problem};
 use minijinja::Environment;
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
-use walkdir::WalkDir;
 
 /// Where a build reads from and writes to.
 #[derive(Debug, Clone)]
@@ -49,6 +46,11 @@ pub struct BuildSummary {
     pub problems: Vec<Problem>,
     /// The search index (its files are also counted in `written` / `unchanged`).
     pub search: SearchSummary,
+    /// Files from earlier builds removed because this build no longer produces them.
+    pub removed: usize,
+    /// Things the user should know that are not errors (such as an output folder that was
+    /// not cleaned).
+    pub notes: Vec<String>,
 }
 
 /// Why a build failed.
@@ -111,9 +113,19 @@ pub trait Progress: Sync {
 
 impl Progress for () {}
 
-/// Loads, analyses and renders the site into `options.output`.
+/// Loads, analyses and renders the site into `options.output` (see
+/// [`super::publish::build_with`] for precompression and a smaller sitemap chunk).
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildSummary, BuildError> {
-    let started = Instant::now();
+    super::publish::build_with(
+        options,
+        &super::publish::PublishOptions::default(),
+        progress,
+    )
+}
+
+/// Loads and analyses the catalogue of `options.content`; the problems come back too (only
+/// warnings, or errors when `skip_invalid` is set).
+pub(crate) fn load_site(options: &BuildOptions) -> Result<(SiteData, Vec<Problem>), BuildError> {
     let mut loaded = catalogue::load(&options.content).map_err(|source| BuildError::Io {
         path: options.content.clone(),
         source,
@@ -128,18 +140,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildSum
         &overrides,
         attacks,
     );
-    let out = DiskOutput::new(&options.output).map_err(|source| BuildError::Io {
-        path: options.output.clone(),
-        source,
-    })?;
-    let env = environment(Some(&options.templates), data.config.base_path());
-    let mut summary = render_site(&data, &env, &out, progress)?;
-    let (written, unchanged) = copy_static(&options.static_dir, &out)?;
-    summary.written += written;
-    summary.unchanged += unchanged;
-    summary.problems = loaded.problems;
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    Ok((data, loaded.problems))
 }
 
 /// Renders every page of `data` into `out` in one rayon pass while the search index is built
@@ -201,7 +202,9 @@ fn render_pages(
     })
 }
 
-fn render_page(
+/// Renders one page with `env` (`file` is its output path, for error messages). `build`,
+/// `check` and the preview server all render through here.
+pub(crate) fn render_page(
     page: &Page,
     data: &SiteData,
     env: &Environment<'static>,
@@ -230,36 +233,4 @@ pub fn render_error_text(error: &minijinja::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-/// Copies every file under `static_dir` (if it exists) to the output root.
-fn copy_static(static_dir: &Path, out: &dyn Output) -> Result<(usize, usize), BuildError> {
-    let mut counts = (0, 0);
-    if !static_dir.is_dir() {
-        return Ok(counts);
-    }
-    for entry in WalkDir::new(static_dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| BuildError::Io {
-            path: static_dir.to_path_buf(),
-            source: e.into(),
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let io = |source| BuildError::Io {
-            path: entry.path().to_path_buf(),
-            source,
-        };
-        let bytes = std::fs::read(entry.path()).map_err(io)?;
-        let relative = entry
-            .path()
-            .strip_prefix(static_dir)
-            .unwrap_or(entry.path());
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        match out.write(&relative, &bytes).map_err(io)? {
-            Written::Changed => counts.0 += 1,
-            Written::Unchanged => counts.1 += 1,
-        }
-    }
-    Ok(counts)
 }

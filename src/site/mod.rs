@@ -14,13 +14,17 @@ pub mod markdown;
 pub mod output;
 pub mod pages;
 pub mod policies;
+pub mod publish;
 pub mod routes;
 pub mod search;
 pub mod templates;
 
 pub use browse::load_content;
-pub use build::{build, render_site, BuildError, BuildOptions, BuildSummary, Progress};
+pub use build::{
+    build, render_error_text, render_site, BuildError, BuildOptions, BuildSummary, Progress,
+};
 pub use config::Config;
+pub use publish::{build_with, PublishOptions};
 
 use crate::analysis::Analysis;
 use crate::catalogue::Catalogue;
@@ -61,6 +65,17 @@ impl SiteData {
         attacks: Vec<Attack>,
     ) -> SiteData {
         let analysis = crate::analysis::analyse_with(&catalogue, overrides);
+        SiteData::with_analysis(config, catalogue, analysis, attacks)
+    }
+
+    /// Site data from an analysis already computed (`analysis[s]` for `catalogue.servers[s]`),
+    /// as the preview server does after re-analysing only the servers that changed.
+    pub fn with_analysis(
+        config: Config,
+        catalogue: Catalogue,
+        analysis: Analysis,
+        attacks: Vec<Attack>,
+    ) -> SiteData {
         let routes = Routes::new(&catalogue);
         let attack_categories: Vec<_> = attacks.iter().map(|a| a.categories.clone()).collect();
         let index = Index::new(&catalogue, &analysis, &attack_categories);

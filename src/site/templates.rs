@@ -57,6 +57,9 @@ pub fn environment(dir: Option<&Path>, base_path: &str) -> Environment<'static> 
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_formatter(html_formatter);
     add_filters(&mut env, base_path);
+    // The `asset` filter over the built-in static files; a build registers it again over
+    // the site's static folder (`Assets::register`), which replaces this one.
+    super::publish::assets::Assets::default_builtin().register(&mut env, base_path);
     env
 }
 
