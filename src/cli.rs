@@ -1,5 +1,7 @@
 //! Command-line parsing and progress display; the work itself lives in the library.
 
+mod lint;
+
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -22,6 +24,8 @@ pub struct Cli {
 enum Command {
     /// Build the site into the output folder.
     Build(BuildArgs),
+    /// Report data defects of the catalogue (see README, "Linting the catalogue").
+    Lint(lint::LintArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -50,6 +54,7 @@ struct BuildArgs {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => build(&cli.config, args),
+        Command::Lint(args) => lint::run(args),
     }
 }
 
@@ -97,6 +102,7 @@ fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
                 summary.unchanged,
                 args.output.display()
             );
+            println!("{}", lint::summary_line(&summary.lint));
             let errors = summary
                 .problems
                 .iter()

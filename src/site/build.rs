@@ -46,6 +46,8 @@ pub struct BuildSummary {
     pub seconds: f64,
     /// Every catalogue problem found (errors were skipped only with `skip_invalid`).
     pub problems: Vec<Problem>,
+    /// Every lint finding on the built catalogue ([`catalogue::lint()`]).
+    pub lint: Vec<Problem>,
 }
 
 /// Why a build failed.
@@ -113,6 +115,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildSum
     summary.written += written;
     summary.unchanged += unchanged;
     summary.problems = loaded.problems;
+    summary.lint = catalogue::lint(&data.catalogue);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
