@@ -1,5 +1,6 @@
 //! Command-line parsing and progress display; the work itself lives in the library.
 
+mod import;
 mod lint;
 
 use clap::{Parser, Subcommand};
@@ -26,6 +27,8 @@ enum Command {
     Build(BuildArgs),
     /// Report data defects of the catalogue (see README, "Linting the catalogue").
     Lint(lint::LintArgs),
+    /// Add a server to the catalogue from the live server (see README, "Importing from a live server").
+    Import(import::ImportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -55,6 +58,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => build(&cli.config, args),
         Command::Lint(args) => lint::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 
