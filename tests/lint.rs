@@ -333,3 +333,18 @@ fn real_catalogue_findings_are_the_true_ones() {
         .iter()
         .all(|p| p.severity == Severity::Error || p.severity == Severity::Warning));
 }
+
+#[test]
+fn the_readme_documents_every_code_with_its_severity() {
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    for c in CODES {
+        let severity = match c.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let row = format!("| `{}` | {severity} | {} | {} |", c.code, c.meaning, c.fix);
+        assert!(readme.contains(&row), "README lacks the row\n{row}");
+    }
+}

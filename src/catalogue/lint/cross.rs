@@ -25,7 +25,9 @@ pub fn lint(catalogue: &Catalogue) -> Vec<Problem> {
     let servers = &catalogue.servers;
     let tools: Vec<Vec<Fingerprint>> = servers
         .par_iter()
-        .map(|s| s.tools.iter().map(tool_fingerprint).collect())
+        .map_init(Vec::new, |buf, s| {
+            s.tools.iter().map(|t| tool_fingerprint(t, buf)).collect()
+        })
         .collect();
     let mut families = Families::new(servers.len());
     let mut found = Vec::new();
@@ -85,10 +87,10 @@ pub fn lint(catalogue: &Catalogue) -> Vec<Problem> {
     let mut first_copy: HashMap<Fingerprint, (usize, usize)> = HashMap::new();
     for (s, server) in servers.iter().enumerate() {
         for (t, tool) in server.tools.iter().enumerate() {
-            let long_enough = tool
-                .description
-                .as_deref()
-                .is_some_and(|d| d.trim().chars().count() >= MIN_COPIED_DESCRIPTION_CHARS);
+            let long_enough = tool.description.as_deref().is_some_and(|d| {
+                let chars = d.trim().chars().take(MIN_COPIED_DESCRIPTION_CHARS).count();
+                chars == MIN_COPIED_DESCRIPTION_CHARS
+            });
             if !long_enough {
                 continue;
             }
@@ -185,62 +187,56 @@ fn repository_key(url: &str) -> Option<String> {
 }
 
 /// A fingerprint of a tool's name, description and `inputSchema` (object keys in sorted
-/// order, so key order does not matter).
-fn tool_fingerprint(tool: &Tool) -> Fingerprint {
-    let mut h = blake3::Hasher::new();
-    write_str(&mut h, &tool.name);
+/// order, so key order does not matter): the blake3 hash of a canonical encoding built in
+/// `buf` (reused across tools, so hashing costs no allocation per value).
+fn tool_fingerprint(tool: &Tool, buf: &mut Vec<u8>) -> Fingerprint {
+    buf.clear();
+    write_str(buf, &tool.name);
     match &tool.description {
-        Some(d) => write_str(&mut h, d),
-        None => {
-            h.update(b"-");
-        }
+        Some(d) => write_str(buf, d),
+        None => buf.push(b'-'),
     }
-    write_map(&mut h, &tool.input_schema);
-    *h.finalize().as_bytes()
+    write_map(buf, &tool.input_schema);
+    *blake3::hash(buf).as_bytes()
 }
 
-fn write_str(h: &mut blake3::Hasher, s: &str) {
-    h.update(&(s.len() as u64).to_le_bytes());
-    h.update(s.as_bytes());
+/// A length-prefixed string, so `"ab" + "c"` and `"a" + "bc"` differ.
+fn write_str(buf: &mut Vec<u8>, s: &str) {
+    buf.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    buf.extend_from_slice(s.as_bytes());
 }
 
-fn write_map(h: &mut blake3::Hasher, map: &serde_json::Map<String, Value>) {
-    let mut keys: Vec<&String> = map.keys().collect();
-    keys.sort_unstable();
-    h.update(&(keys.len() as u64).to_le_bytes());
-    for k in keys {
-        write_str(h, k);
-        write_value(h, &map[k]);
+fn write_map(buf: &mut Vec<u8>, map: &serde_json::Map<String, Value>) {
+    buf.push(b'{');
+    buf.extend_from_slice(&(map.len() as u64).to_le_bytes());
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    entries.sort_unstable_by_key(|(k, _)| *k);
+    for (k, v) in entries {
+        write_str(buf, k);
+        write_value(buf, v);
     }
 }
 
-fn write_value(h: &mut blake3::Hasher, value: &Value) {
+fn write_value(buf: &mut Vec<u8>, value: &Value) {
     match value {
-        Value::Null => {
-            h.update(b"n");
-        }
-        Value::Bool(b) => {
-            h.update(if *b { b"t" } else { b"f" });
-        }
+        Value::Null => buf.push(b'n'),
+        Value::Bool(b) => buf.push(if *b { b't' } else { b'f' }),
         Value::Number(n) => {
-            h.update(b"#");
-            write_str(h, &n.to_string());
+            buf.push(b'#');
+            write_str(buf, &n.to_string());
         }
         Value::String(s) => {
-            h.update(b"s");
-            write_str(h, s);
+            buf.push(b's');
+            write_str(buf, s);
         }
         Value::Array(items) => {
-            h.update(b"[");
-            h.update(&(items.len() as u64).to_le_bytes());
+            buf.push(b'[');
+            buf.extend_from_slice(&(items.len() as u64).to_le_bytes());
             for item in items {
-                write_value(h, item);
+                write_value(buf, item);
             }
         }
-        Value::Object(map) => {
-            h.update(b"{");
-            write_map(h, map);
-        }
+        Value::Object(map) => write_map(buf, map),
     }
 }
 

@@ -202,3 +202,30 @@ fn finding(server: &Server, tool: Option<&Tool>, code: &'static str, message: St
     }
     p
 }
+
+/// A step of a path into tool metadata: a key or an array index.
+#[derive(Clone, Copy)]
+pub(crate) enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// `inputSchema.properties.path[0]`: the path as a user finds it in the JSON.
+pub(crate) fn path_text(steps: &[Step]) -> String {
+    let mut text = String::new();
+    for step in steps {
+        match step {
+            Step::Key(k) if text.is_empty() => text.push_str(k),
+            Step::Key(k) => {
+                text.push('.');
+                text.push_str(k);
+            }
+            Step::Index(i) => {
+                text.push('[');
+                text.push_str(&i.to_string());
+                text.push(']');
+            }
+        }
+    }
+    text
+}

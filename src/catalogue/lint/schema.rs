@@ -1,7 +1,7 @@
 //! Checks of a tool's `inputSchema`: empty schemas, and `required` naming absent properties
 //! at any depth.
 
-use super::{finding, Problem, Server, Tool};
+use super::{finding, path_text, Problem, Server, Step, Tool};
 use serde_json::{Map, Value};
 
 /// Keywords that can define properties elsewhere; a schema using them is not checked for
@@ -43,7 +43,9 @@ pub fn tool(server: &Server, tool: &Tool) -> Vec<Problem> {
         return vec![finding(server, Some(tool), "empty-schema", message)];
     }
     let mut found = Vec::new();
-    walk(schema, "inputSchema", &mut |path, name| {
+    let mut path = vec![Step::Key("inputSchema")];
+    walk(schema, &mut path, &mut |path, name| {
+        let path = path_text(path);
         found.push(finding(
             server,
             Some(tool),
@@ -55,8 +57,12 @@ pub fn tool(server: &Server, tool: &Tool) -> Vec<Problem> {
 }
 
 /// Calls `report(path, name)` for each `required` name absent from `properties`, in this
-/// schema and every sub-schema.
-fn walk(schema: &Map<String, Value>, path: &str, report: &mut dyn FnMut(&str, &str)) {
+/// schema and every sub-schema; `path` is where `schema` is.
+fn walk<'a>(
+    schema: &'a Map<String, Value>,
+    path: &mut Vec<Step<'a>>,
+    report: &mut dyn FnMut(&[Step], &str),
+) {
     if let Some(Value::Array(required)) = schema.get("required") {
         let composed = COMPOSED.iter().any(|k| schema.contains_key(*k))
             || matches!(schema.get("additionalProperties"), Some(Value::Object(_)));
@@ -71,14 +77,18 @@ fn walk(schema: &Map<String, Value>, path: &str, report: &mut dyn FnMut(&str, &s
     }
     for key in ONE {
         if let Some(Value::Object(sub)) = schema.get(*key) {
-            walk(sub, &format!("{path}.{key}"), report);
+            path.push(Step::Key(key));
+            walk(sub, path, report);
+            path.pop();
         }
     }
     for key in MANY {
         if let Some(Value::Array(subs)) = schema.get(*key) {
             for (i, sub) in subs.iter().enumerate() {
                 if let Value::Object(sub) = sub {
-                    walk(sub, &format!("{path}.{key}[{i}]"), report);
+                    path.extend([Step::Key(key), Step::Index(i)]);
+                    walk(sub, path, report);
+                    path.truncate(path.len() - 2);
                 }
             }
         }
@@ -87,7 +97,9 @@ fn walk(schema: &Map<String, Value>, path: &str, report: &mut dyn FnMut(&str, &s
         if let Some(Value::Object(subs)) = schema.get(*key) {
             for (name, sub) in subs {
                 if let Value::Object(sub) = sub {
-                    walk(sub, &format!("{path}.{key}.{name}"), report);
+                    path.extend([Step::Key(key), Step::Key(name)]);
+                    walk(sub, path, report);
+                    path.truncate(path.len() - 2);
                 }
             }
         }

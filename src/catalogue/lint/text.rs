@@ -3,7 +3,7 @@
 //! description, title, `inputSchema` (parameter descriptions, enum values, property names),
 //! annotations and other keys — since poisoning often hides in parameter descriptions.
 
-use super::{finding, Problem, Server, Tool};
+use super::{finding, path_text, Problem, Server, Step, Tool};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde_json::{Map, Value};
@@ -14,16 +14,19 @@ use std::sync::LazyLock;
 static INJECTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
-        \b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?
+        (?-u:\b)(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?
             (?:previous|prior|above|earlier|preceding|system|other)\s+
             (?:instructions?|prompts?|messages?|rules|directions|guidelines)
-        | \b(?:do\s+not|don'?t|never)\s+(?:tell|inform|notify|alert|warn|show|mention\s+(?:this|it)\s+to|reveal\s+(?:this|it)\s+to)\s+the\s+user
-        | \bwithout\s+(?:telling|informing|notifying|alerting|asking|warning)\s+the\s+user
-        | \b(?:hide|conceal|keep)\s+(?:this|it)\s+(?:secret\s+)?from\s+the\s+user
-        | \bthe\s+user\s+(?:must|should)\s+(?:not|never)\s+(?:know|see|be\s+told)",
+        | (?-u:\b)(?:do\s+not|don'?t|never)\s+(?:tell|inform|notify|alert|warn|show|mention\s+(?:this|it)\s+to|reveal\s+(?:this|it)\s+to)\s+the\s+user
+        | (?-u:\b)without\s+(?:telling|informing|notifying|alerting|asking|warning)\s+the\s+user
+        | (?-u:\b)(?:hide|conceal|keep)\s+(?:this|it)\s+(?:secret\s+)?from\s+the\s+user
+        | (?-u:\b)the\s+user\s+(?:must|should)\s+(?:not|never)\s+(?:know|see|be\s+told)",
     )
     .expect("the injection pattern is valid")
 });
+
+/// The shortest text [`INJECTION`] can match ("keep it from the user" is 21 bytes).
+const MIN_INJECTION_LEN: usize = 20;
 
 /// Opening tags of blocks addressed to the model, the shape of published tool-poisoning
 /// attacks (`<IMPORTANT>...</IMPORTANT>`). Only a tag closed later counts, so a command-line
@@ -123,29 +126,6 @@ struct Scan {
     zero_width: Option<String>,
 }
 
-/// A step of a path into tool metadata: a key or an array index.
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-/// `inputSchema.properties.path[0]`: the path as a user finds it in the JSON.
-fn path_text(steps: &[Step]) -> String {
-    let mut text = String::new();
-    for step in steps {
-        match step {
-            Step::Key(k) if text.is_empty() => text.push_str(k),
-            Step::Key(k) => {
-                text.push('.');
-                text.push_str(k);
-            }
-            Step::Index(i) => text.push_str(&format!("[{i}]")),
-        }
-    }
-    text
-}
-
 impl Scan {
     /// Scans every key and string under `map`; `path` is where `map` is (no allocation
     /// unless something is found).
@@ -175,7 +155,9 @@ impl Scan {
 
     /// Scans one string; `field` names where it is (built only when something is found).
     fn text(&mut self, field: &dyn Fn() -> String, text: &str) {
-        if self.injection.is_none() {
+        // Every injection pattern is longer than this; most strings (keys, enum values, types)
+        // are shorter, and skipping them keeps lint linear with a small constant.
+        if self.injection.is_none() && text.len() >= MIN_INJECTION_LEN {
             if let Some(m) = INJECTION.find(text) {
                 self.injection = Some(format!(
                     "`{}` addresses the model: \"{}\"",
@@ -184,7 +166,7 @@ impl Scan {
                 ));
             }
         }
-        if self.block.is_none() {
+        if self.block.is_none() && text.contains('<') {
             if let Some(m) = closed_block(text) {
                 self.block = Some(format!(
                     "`{}` holds the block `{}` addressed to the model: \"{}\"",

@@ -81,7 +81,11 @@ pub fn tool(server: &Server, tool: &Tool) -> Vec<Problem> {
             format!("the description `{description}` is a placeholder, not a description"),
         );
     }
-    let chars = description.chars().count();
+    // A string of at most N bytes has at most N characters: count only long ones.
+    let chars = match description.len() > LONG_DESCRIPTION_CHARS {
+        true => description.chars().count(),
+        false => 0,
+    };
     if chars > LONG_DESCRIPTION_CHARS {
         add(
             "long-description",
