@@ -258,24 +258,30 @@ fn with_existing() -> (tempfile::TempDir, PathBuf, String) {
     (dir, path, text)
 }
 
-#[test]
-fn a_silent_server_times_out_and_the_file_survives() {
+/// Runs `toolpages import --content DIR --id keep FLAGS -- COMMAND` over a folder whose
+/// `servers/keep.json` must survive; asserts exit code 1 and the file untouched; returns
+/// stderr.
+fn failing_import(flags: &[&str], command: &[&str]) -> String {
     let (dir, path, text) = with_existing();
     let content = dir.path().to_str().unwrap();
+    let mut args = vec!["import", "--content", content, "--id", "keep"];
+    args.extend(flags);
+    args.push("--");
+    args.extend(command);
+    let (code, stderr) = toolpages(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "the file survives"
+    );
+    stderr
+}
+
+#[test]
+fn a_silent_server_times_out_and_is_stopped() {
     let started = Instant::now();
-    let (code, stderr) = toolpages(&[
-        "import",
-        "--content",
-        content,
-        "--id",
-        "keep",
-        "--timeout",
-        "1",
-        "--",
-        "sleep",
-        "100",
-    ]);
-    assert_eq!(code, 1);
+    let stderr = failing_import(&["--timeout", "1"], &["sleep", "100"]);
     assert!(
         stderr.starts_with("error: no answer to `initialize` within 1 s (fix: "),
         "{stderr}"
@@ -284,68 +290,37 @@ fn a_silent_server_times_out_and_the_file_survives() {
         started.elapsed() < Duration::from_secs(15),
         "the silent server is killed"
     );
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
 
 #[test]
 fn an_exiting_server_is_named_with_its_status_and_stderr() {
-    let (dir, path, text) = with_existing();
-    let content = dir.path().to_str().unwrap();
-    let (code, stderr) = toolpages(&[
-        "import",
-        "--content",
-        content,
-        "--id",
-        "keep",
-        "--",
-        "false",
-    ]);
-    assert_eq!(code, 1);
+    let stderr = failing_import(&[], &["false"]);
     assert!(
         stderr.starts_with(
             "error: the server exited with exit status: 1 before answering `initialize` (fix: "
         ),
         "{stderr}"
     );
-    let (_, stderr) = toolpages(&[
-        "import",
-        "--content",
-        content,
-        "--",
-        "sh",
-        "-c",
-        "echo 'missing API_KEY' >&2; exit 3",
-    ]);
+    let stderr = failing_import(&[], &["sh", "-c", "echo 'missing API_KEY' >&2; exit 3"]);
     assert!(
         stderr.contains("exited with exit status: 3 before answering `initialize`; its standard error ends with:\nmissing API_KEY"),
         "{stderr}"
     );
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
 
 #[test]
 fn a_garbage_writing_server_is_quoted() {
-    let (dir, path, text) = with_existing();
-    let content = dir.path().to_str().unwrap();
-    let (code, stderr) = toolpages(&[
-        "import",
-        "--content",
-        content,
-        "--id",
-        "keep",
-        "--timeout",
-        "2",
-        "--",
-        "sh",
-        "-c",
-        "echo garbage; sleep 5",
-    ]);
-    assert_eq!(code, 1);
+    let stderr = failing_import(&["--timeout", "2"], &["sh", "-c", "echo garbage; sleep 5"]);
     assert!(
         stderr.starts_with("error: no answer to `initialize` within 2 s; the server wrote 1 line(s) to standard output that are not JSON-RPC messages (MCP allows only JSON-RPC there), the first: `garbage`"),
         "{stderr}"
     );
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    // A server that writes garbage and exits is named as exiting, with the garbage quoted.
+    let stderr = failing_import(&[], &["sh", "-c", "echo '<html>oops</html>'; exit 2"]);
+    assert!(
+        stderr.contains("exited with exit status: 2 before answering `initialize`; the server wrote 1 line(s) to standard output that are not JSON-RPC messages (MCP allows only JSON-RPC there), the first: `<html>oops</html>`"),
+        "{stderr}"
+    );
 }
 
 #[test]

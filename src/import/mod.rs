@@ -220,6 +220,10 @@ fn init_failure(e: ClientInitializeError) -> Failure {
     }
 }
 
+/// The most `tools/list` pages followed: far beyond any real server (the largest bundled one
+/// lists 302 tools on one page), and a bound on a server whose cursors never end.
+const MAX_PAGES: usize = 10_000;
+
 /// Every page of `tools/list`: the raw tools, the page count, and whether any was lossy.
 async fn list_tools(
     client: &RunningService<RoleClient, ClientConfig>,
@@ -234,6 +238,12 @@ async fn list_tools(
     let mut pages = 0;
     loop {
         pages += 1;
+        if pages > MAX_PAGES {
+            return Err(Failure::Protocol(
+                PHASE,
+                format!("the server sent more than {MAX_PAGES} pages of tools; stopped"),
+            ));
+        }
         let request = ClientRequest::ListToolsRequest(ListToolsRequest::with_param(
             PaginatedRequestParams::default().with_cursor(cursor.clone()),
         ));

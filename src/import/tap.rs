@@ -14,7 +14,8 @@
 use futures::StreamExt;
 use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
 use rmcp::transport::streamable_http_client::{
-    SseError, StreamableHttpClient, StreamableHttpError, StreamableHttpPostResponse,
+    SseError, StreamableHttpClient, StreamableHttpClientTransportConfig, StreamableHttpError,
+    StreamableHttpPostResponse,
 };
 use serde_json::Value;
 use sse_stream::Sse;
@@ -231,12 +232,18 @@ impl TapClient {
     }
 }
 
+/// rmcp's default limit on one server-sent event (its constant is crate-private).
+fn default_max_sse_event_size() -> usize {
+    StreamableHttpClientTransportConfig::default().max_sse_event_size
+}
+
 type Headers = HashMap<http::HeaderName, http::HeaderValue>;
 type HttpResult<T> = Result<T, StreamableHttpError<reqwest::Error>>;
 
 impl StreamableHttpClient for TapClient {
     type Error = reqwest::Error;
 
+    /// Only reached if rmcp stops passing its size limit: the same, with rmcp's default limit.
     async fn post_message(
         &self,
         uri: Arc<str>,
@@ -245,11 +252,16 @@ impl StreamableHttpClient for TapClient {
         auth_header: Option<String>,
         custom_headers: Headers,
     ) -> HttpResult<StreamableHttpPostResponse> {
-        let response = self
-            .inner
-            .post_message(uri, message, session_id, auth_header, custom_headers)
-            .await?;
-        Ok(self.tap_response(response))
+        let limit = default_max_sse_event_size();
+        self.post_message_with_max_sse_event_size(
+            uri,
+            message,
+            session_id,
+            auth_header,
+            custom_headers,
+            limit,
+        )
+        .await
     }
 
     async fn post_message_with_max_sse_event_size(
@@ -287,6 +299,7 @@ impl StreamableHttpClient for TapClient {
             .await
     }
 
+    /// Only reached if rmcp stops passing its size limit: the same, with rmcp's default limit.
     async fn get_stream(
         &self,
         uri: Arc<str>,
@@ -295,11 +308,16 @@ impl StreamableHttpClient for TapClient {
         auth_header: Option<String>,
         custom_headers: Headers,
     ) -> HttpResult<futures::stream::BoxStream<'static, Result<Sse, SseError>>> {
-        let stream = self
-            .inner
-            .get_stream(uri, session_id, last_event_id, auth_header, custom_headers)
-            .await?;
-        Ok(self.tap_stream(stream))
+        let limit = default_max_sse_event_size();
+        self.get_stream_with_max_sse_event_size(
+            uri,
+            session_id,
+            last_event_id,
+            auth_header,
+            custom_headers,
+            limit,
+        )
+        .await
     }
 
     async fn get_stream_with_max_sse_event_size(
