@@ -348,3 +348,66 @@ fn the_readme_documents_every_code_with_its_severity() {
         assert!(readme.contains(&row), "README lacks the row\n{row}");
     }
 }
+
+#[test]
+fn the_command_line_gates_on_errors_or_warnings_and_speaks_json() {
+    // Only a warning: a tool without a description.
+    let dir = content(&[(
+        "c.jsonl",
+        lines(&[server(
+            "quiet",
+            "https://github.com/a/quiet",
+            vec![json!({"name": "ping", "inputSchema": {"type": "object"}})],
+        )]),
+    )]);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_toolpages"))
+            .arg("lint")
+            .arg("--content")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    };
+    let (code, text) = run(&[]);
+    assert_eq!(code, 0, "warnings alone pass");
+    assert!(
+        text.contains("c.jsonl:1: warning[empty-description]: server `quiet`, tool `ping`: the tool's `description` is missing (fix: "),
+        "{text}"
+    );
+    assert_eq!(run(&["--deny", "warnings"]).0, 1);
+    let (_, json) = run(&["--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (doc["errors"].as_u64(), doc["warnings"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let p = &doc["problems"][0];
+    assert_eq!(
+        (
+            &p["severity"],
+            &p["code"],
+            &p["server"],
+            &p["tool"],
+            &p["line"]
+        ),
+        (
+            &json!("warning"),
+            &json!("empty-description"),
+            &json!("quiet"),
+            &json!("ping"),
+            &json!(1)
+        )
+    );
+    // An error fails without --deny.
+    std::fs::write(
+        dir.path().join("c.jsonl"),
+        lines(&[server("bad", "https://github.com/a/bad", vec![json!({"name": "x", "description": "Has an empty schema, which is an error.", "inputSchema": {}})])]),
+    )
+    .unwrap();
+    assert_eq!(run(&[]).0, 1);
+}
