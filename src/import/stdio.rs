@@ -1,18 +1,23 @@
-//! The stdio transport: the server as a child process, its stdout read through a
-//! [`TapReader`], its stderr kept for error messages, and the MCP shutdown sequence at the end
-//! (close stdin, wait, then kill).
+//! The stdio transport: the server as a child process, its stdout pumped to rmcp through an
+//! in-memory pipe and into a [`LineTap`], its stderr kept for error messages, and the MCP
+//! shutdown sequence at the end (close stdin, wait, then kill).
 
-use super::tap::{Tap, TapReader};
+use super::tap::{LineTap, Tap};
 use super::{session, Diagnostics, ImportError, Listed};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
 use tokio::time::timeout;
 
 /// The fix hint for a server that fails over stdio.
 const STDIO_FIX: &str = "run the command by hand to see why it stops or stays silent; it may need arguments, environment variables or credentials, or a larger --timeout";
+
+/// Bytes buffered between the stdout pump and rmcp.
+const PIPE_BUFFER: usize = 64 * 1024;
+/// How long the readers may take to finish once the server has ended.
+const DRAIN: Duration = Duration::from_millis(500);
 
 /// The end of the server's standard error kept for messages, in bytes.
 const STDERR_KEPT: usize = 2_000;
@@ -46,10 +51,13 @@ pub async fn list(argv: &[String], wait: Duration) -> Result<Listed, ImportError
     let stderr_tail = Arc::new(Mutex::new(String::new()));
     let stderr_task = tokio::spawn(keep_tail(stderr, stderr_tail.clone()));
     let tap = Tap::default();
-    let outcome = session((TapReader::new(stdout, tap.clone()), stdin), &tap, wait).await;
+    let (to_rmcp, from_pump) = tokio::io::duplex(PIPE_BUFFER);
+    let pump_task = tokio::spawn(pump(stdout, to_rmcp, LineTap::new(tap.clone())));
+    let outcome = session((from_pump, stdin), &tap, wait).await;
     let exit = finish(&mut child).await;
-    // Give the stderr reader a moment to take the last lines of a server that just exited.
-    let _ = timeout(Duration::from_millis(200), stderr_task).await;
+    // Let the readers take the last output of a server that just exited.
+    let _ = timeout(DRAIN, pump_task).await;
+    let _ = timeout(DRAIN, stderr_task).await;
     let (garbage, garbage_count) = tap.garbage_lines();
     let diagnostics = Diagnostics {
         garbage,
@@ -77,6 +85,27 @@ async fn finish(child: &mut Child) -> Option<String> {
             None
         }
     }
+}
+
+/// Reads the server's stdout to its end: every byte to rmcp (until rmcp stops reading) and
+/// to the line tap (always, so output after rmcp gave up is still quoted in errors).
+async fn pump(
+    mut stdout: tokio::process::ChildStdout,
+    mut to_rmcp: tokio::io::DuplexStream,
+    mut lines: LineTap,
+) {
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut rmcp_reading = true;
+    while let Ok(n) = stdout.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        lines.feed(&buf[..n]);
+        if rmcp_reading && to_rmcp.write_all(&buf[..n]).await.is_err() {
+            rmcp_reading = false;
+        }
+    }
+    lines.finish();
 }
 
 /// Reads the server's standard error to its end, keeping the last [`STDERR_KEPT`] bytes.

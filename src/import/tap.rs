@@ -6,7 +6,7 @@
 //! untyped result. The catalogue must hold each tool exactly as `tools/list` returned it, so
 //! rmcp still runs the protocol (initialize, notifications, request ids, errors) while a
 //! [`Tap`] beneath it keeps a raw copy of every answer, keyed by JSON-RPC id: over stdio a
-//! [`TapReader`] copies the lines of the server's standard output; over Streamable HTTP a
+//! [`LineTap`] copies the lines of the server's standard output; over Streamable HTTP a
 //! [`TapClient`] copies the data of each server-sent event. A server answering HTTP with a
 //! plain JSON body is decoded by rmcp's reqwest client before any hook sees it; that answer
 //! is kept as rmcp re-encodes it, and marked lossy so the import can say so.
@@ -20,10 +20,7 @@ use rmcp::transport::streamable_http_client::{
 use serde_json::Value;
 use sse_stream::Sse;
 use std::collections::HashMap;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
-use tokio::io::{AsyncRead, ReadBuf};
 
 /// Longest stdout line kept (rmcp's own limit): a longer one is reported, not buffered.
 const MAX_LINE: usize = 16 * 1024 * 1024;
@@ -124,29 +121,28 @@ impl Tap {
     }
 }
 
-/// The server's standard output, passed on to rmcp byte for byte while each complete line
-/// is recorded in the [`Tap`].
-pub struct TapReader<R> {
-    inner: R,
+/// Splits the server's standard output into lines and records each in the [`Tap`]. Fed by
+/// the stdio pump, which reads stdout to its end even after rmcp has given up, so a server
+/// that writes garbage and exits is quoted.
+pub struct LineTap {
     tap: Tap,
     line: Vec<u8>,
     overlong: bool,
 }
 
-impl<R> TapReader<R> {
-    /// Wraps `inner`, recording into `tap`.
-    pub fn new(inner: R, tap: Tap) -> Self {
-        TapReader {
-            inner,
+impl LineTap {
+    /// Records into `tap`.
+    pub fn new(tap: Tap) -> Self {
+        LineTap {
             tap,
             line: Vec::new(),
             overlong: false,
         }
     }
 
-    fn feed(&mut self, bytes: &[u8]) {
+    /// Takes the next bytes of the stream; each completed line is recorded.
+    pub fn feed(&mut self, bytes: &[u8]) {
         for part in bytes.split_inclusive(|&b| b == b'\n') {
-            let complete = part.ends_with(b"\n");
             if !self.overlong {
                 self.line.extend_from_slice(part);
                 if self.line.len() > MAX_LINE {
@@ -154,32 +150,27 @@ impl<R> TapReader<R> {
                     self.line = Vec::new();
                 }
             }
-            if complete {
-                if self.overlong {
-                    self.tap.garbage("(a line longer than 16 MiB)");
-                } else {
-                    self.tap.raw(&String::from_utf8_lossy(&self.line));
-                }
-                self.line.clear();
-                self.overlong = false;
+            if part.ends_with(b"\n") {
+                self.end_line();
             }
         }
     }
-}
 
-impl<R: AsyncRead + Unpin> AsyncRead for TapReader<R> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        let before = buf.filled().len();
-        let poll = Pin::new(&mut self.inner).poll_read(cx, buf);
-        if let Poll::Ready(Ok(())) = poll {
-            let fresh = buf.filled()[before..].to_vec();
-            self.feed(&fresh);
+    /// The stream ended: a last line without a newline is recorded too.
+    pub fn finish(&mut self) {
+        if self.overlong || !self.line.is_empty() {
+            self.end_line();
         }
-        poll
+    }
+
+    fn end_line(&mut self) {
+        if self.overlong {
+            self.tap.garbage("(a line longer than 16 MiB)");
+        } else {
+            self.tap.raw(&String::from_utf8_lossy(&self.line));
+        }
+        self.line.clear();
+        self.overlong = false;
     }
 }
 
@@ -351,7 +342,7 @@ mod tests {
     #[test]
     fn keeps_results_by_id_and_garbage_apart() {
         let tap = Tap::default();
-        let mut reader = TapReader::new(tokio::io::empty(), tap.clone());
+        let mut reader = LineTap::new(tap.clone());
         reader.feed(b"garbage\n{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"tools\":[{\"name\":\"a\",\"x-vendor\":1}]}}");
         assert!(tap.take(&serde_json::json!(2)).is_none(), "no newline yet");
         reader.feed(b"\n");
@@ -359,5 +350,8 @@ mod tests {
         assert_eq!(raw.result["tools"][0]["x-vendor"], 1);
         assert!(!raw.lossy);
         assert_eq!(tap.garbage_lines(), (vec!["garbage".to_owned()], 1));
+        reader.feed(b"no newline at the end");
+        reader.finish();
+        assert_eq!(tap.garbage_lines().1, 2);
     }
 }
