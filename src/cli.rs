@@ -1,5 +1,8 @@
 //! Command-line parsing and progress display; the work itself lives in the library.
 
+mod import;
+pub(crate) mod lint;
+
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -29,6 +32,10 @@ enum Command {
     Check(crate::cli_publish::CheckArgs),
     /// Preview the site on 127.0.0.1 with live reload.
     Serve(crate::cli_publish::ServeArgs),
+    /// Report data defects of the catalogue (see README, "Linting the catalogue").
+    Lint(lint::LintArgs),
+    /// Add a server to the catalogue from the live server (see README, "Importing from a live server").
+    Import(import::ImportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,6 +70,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Policy(command) => crate::cli_policy::run(command),
         Command::Check(args) => crate::cli_publish::check(&cli.config, args),
         Command::Serve(args) => crate::cli_publish::serve(&cli.config, args),
+        Command::Lint(args) => lint::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 
@@ -130,6 +139,7 @@ fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
                 search.bytes as f64 / 1e6,
                 search.seconds
             );
+            println!("{}", lint::summary_line(&summary.lint));
             let errors = summary
                 .problems
                 .iter()

@@ -32,6 +32,8 @@ pub struct Report {
     pub problems: Vec<String>,
     /// Catalogue warnings (not failures).
     pub warnings: Vec<String>,
+    /// Lint findings on the catalogue ([`crate::catalogue::lint()`]), summarised, not failures.
+    pub lint: Vec<crate::catalogue::Problem>,
 }
 
 /// Builds the site of `options` in memory (its `output` is ignored) and checks it; with
@@ -63,7 +65,9 @@ pub fn check(
     let names: HashSet<String> = seen.files.iter().map(|(p, _)| p.clone()).collect();
     let mut problems = seen.outside;
     problems.extend(links::broken(&seen.links, &names, &seen.ids));
-    problems.extend(lint_problems(&data));
+    // Lint findings are data defects to report, not reasons the site cannot be published
+    // (as in `build`); `toolpages lint --deny warnings` is the gate for those.
+    let lint = crate::catalogue::lint(&data.catalogue);
     problems.extend(hosts::crowded_directories(
         &seen.files,
         hosts::MAX_DIRECTORY_ENTRIES,
@@ -78,15 +82,8 @@ pub fn check(
         links: seen.links.len(),
         problems,
         warnings: warnings.iter().map(ToString::to_string).collect(),
+        lint,
     })
-}
-
-/// Hook: catalogue lint (issue 8 adds `catalogue::lint(&Catalogue) -> Vec<Problem>`).
-///
-/// MERGE(issue 8): return `lint(&data.catalogue)` errors formatted with `Problem`'s
-/// `Display` (file:line: server, tool: message (fix: hint)).
-fn lint_problems(_data: &SiteData) -> Vec<String> {
-    Vec::new()
 }
 
 /// An [`Output`] that keeps sizes, ids and links instead of bytes.

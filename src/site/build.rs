@@ -51,6 +51,8 @@ pub struct BuildSummary {
     /// Things the user should know that are not errors (such as an output folder that was
     /// not cleaned).
     pub notes: Vec<String>,
+    /// Every lint finding on the built catalogue ([`catalogue::lint()`]).
+    pub lint: Vec<Problem>,
 }
 
 /// Why a build failed.

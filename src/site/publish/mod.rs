@@ -106,6 +106,7 @@ pub fn build_with(
         ));
     }
     summary.problems = problems;
+    summary.lint = crate::catalogue::lint(&data.catalogue);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
