@@ -347,10 +347,15 @@ fn weigh_annotations(
         if automatic == Category::Financial {
             return (automatic, basis);
         }
-        if automatic == Category::Read {
+        if automatic != Category::Destructive {
             conflicts.push(format!(
-                "The server annotates `{name}` destructive (`destructiveHint: true`), and the annotation is trusted, although {}, which suggests it only reads.",
+                "The server annotates `{name}` destructive (`destructiveHint: true`), and the annotation is trusted, although {}, which suggests {}.",
                 because(e, basis),
+                match automatic {
+                    Category::Read => "it only reads",
+                    Category::Write => "it only adds (Write)",
+                    _ => "it runs something (Execute)",
+                }
             ));
         }
         return (Category::Destructive, Basis::DestructiveHint);

@@ -550,3 +550,22 @@ fn long_sentences_are_quoted_around_the_claim() {
         Category::Destructive
     );
 }
+
+#[test]
+fn a_destructive_hint_on_an_additive_tool_is_trusted_and_the_conflict_shown() {
+    let t = annotated(tool("create_workbook", "", json!({})), None, Some(true));
+    let c = classify(&t);
+    assert_eq!(c.category, Category::Destructive);
+    assert!(
+        c.conflicts.iter().any(|s| s.contains("only adds (Write)")),
+        "{:?}",
+        c.conflicts
+    );
+    assert_eq!(classify_unannotated(&t).category, Category::Write);
+    // With the hint, a page action still says why it is Destructive.
+    let t = annotated(tool("browser_click", "", json!({})), None, Some(true));
+    assert!(classify(&t)
+        .rationale
+        .iter()
+        .any(|s| s.contains("live browser page")));
+}
