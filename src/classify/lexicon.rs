@@ -1,6 +1,10 @@
 //! The words the classifier knows: verbs by what they do, and nouns that change a verb's
-//! meaning (money, relations, read-only facts). Lookups are `match` tables compiled into the
-//! binary: no allocation, no regex, no per-call setup.
+//! meaning (money, people, browsers, connections, read-only facts). Lookups are `match`
+//! tables compiled into the binary: no regex, no per-call setup.
+//!
+//! Write and Destructive verbs follow MCP's `destructiveHint`: a verb whose call may delete,
+//! overwrite, move, end or switch off what is already there is Destructive; one that only
+//! adds is Write.
 
 use super::words::name_words;
 use super::Category;

@@ -33,7 +33,8 @@ pub struct Found {
 pub struct Evidence {
     /// The lowercase words of the name.
     pub words: Vec<String>,
-    /// The verb of the name: the first word of the name that the lexicon knows.
+    /// The verb of the name: an agent noun at its end (`services-updater`), else its first
+    /// word that is a plain verb form the lexicon knows (skipping `pull request`).
     pub name_verb: Option<Found>,
     /// The name's verb was generic (`manage`), so the operations decide.
     pub generic_verb: Option<String>,

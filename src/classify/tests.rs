@@ -51,63 +51,39 @@ fn level_follows_category() {
 
 #[test]
 fn the_verb_is_found_in_every_naming_style() {
-    let empty = json!({});
-    assert_eq!(
-        category("deleteUserAccount", "", empty.clone()),
-        Category::Destructive
+    assert_classed(
+        &["deleteUserAccount", "files.delete", "zia-delete-rule"],
+        Category::Destructive,
     );
-    assert_eq!(
-        category("files.delete", "", empty.clone()),
-        Category::Destructive
+    // Noun-first names with the verb last (`issue_read`); `pull request` is a noun.
+    assert_classed(
+        &[
+            "ListAHORunGroups",
+            "API-retrieve-a-block",
+            "memory_list",
+            "issue_read",
+            "issue_dependency_read",
+            "pull_request_read",
+        ],
+        Category::Read,
     );
-    assert_eq!(
-        category("zia-delete-rule", "", empty.clone()),
-        Category::Destructive
-    );
-    assert_eq!(
-        category("ListAHORunGroups", "", empty.clone()),
-        Category::Read
-    );
-    assert_eq!(
-        category("API-retrieve-a-block", "", empty.clone()),
-        Category::Read
-    );
-    assert_eq!(category("memory_list", "", empty.clone()), Category::Read);
-    assert_eq!(category("Run Script", "", empty.clone()), Category::Execute);
-    assert_eq!(
-        category("netlify-services-updater", "", empty.clone()),
-        Category::Destructive
-    );
-    // Noun-first names with the verb last; inflected words in names are nouns.
-    assert_eq!(category("issue_read", "", empty.clone()), Category::Read);
-    assert_eq!(
-        category("issue_dependency_read", "", empty.clone()),
-        Category::Read
-    );
-    assert_eq!(
-        category("pull_request_read", "", empty.clone()),
-        Category::Read
-    );
-    assert_eq!(
-        category(
-            "browser_console_messages",
-            "Returns all console messages",
-            empty.clone()
-        ),
-        Category::Read
-    );
-    assert_eq!(
-        category(
+    assert_classed(&["Run Script"], Category::Execute);
+    assert_classed(&["netlify-services-updater"], Category::Destructive);
+    // Inflected words in names are nouns: the description's verb decides.
+    for (name, description) in [
+        ("browser_console_messages", "Returns all console messages"),
+        (
             "browser_network_requests",
             "Returns a numbered list of network requests",
-            empty.clone()
         ),
-        Category::Read
-    );
-    assert_eq!(
-        category("current_user", "Get details about the user account", empty),
-        Category::Read
-    );
+        ("current_user", "Get details about the user account"),
+    ] {
+        assert_eq!(
+            category(name, description, json!({})),
+            Category::Read,
+            "{name}"
+        );
+    }
 }
 
 #[test]
@@ -174,44 +150,49 @@ fn money_makes_changes_financial_but_reads_stay_read() {
     );
 }
 
+/// Asserts that every name, with no description or parameters, is classed `want`.
+fn assert_classed(names: &[&str], want: Category) {
+    for name in names {
+        assert_eq!(category(name, "", json!({})), want, "{name}");
+    }
+}
+
 #[test]
 fn destructive_means_not_additive() {
     let empty = json!({});
-    for name in [
-        "jira_remove_watcher",
-        "remove_user_from_group",
-        "remove_file",
-        "drop_table",
-        "update_issue",
-        "confluence_move_page",
-        "rename-collection",
-        "kubectl_patch",
-        "set_topic_attributes",
-        "jira_transition_issue",
-        "cancel_job",
-        "close_issue",
-        "disable_user",
-        "kubectl_apply",
-        "upgrade_helm_chart",
-        "sort_range",
-    ] {
-        assert_eq!(
-            category(name, "", empty.clone()),
-            Category::Destructive,
-            "{name}"
-        );
-    }
-    for name in [
-        "create_issue",
-        "add_comment",
-        "send_message",
-        "upload_file",
-        "append_block",
-        "subscribe_topic",
-        "jira_add_worklog",
-    ] {
-        assert_eq!(category(name, "", empty.clone()), Category::Write, "{name}");
-    }
+    assert_classed(
+        &[
+            "jira_remove_watcher",
+            "remove_user_from_group",
+            "remove_file",
+            "drop_table",
+            "update_issue",
+            "confluence_move_page",
+            "rename-collection",
+            "kubectl_patch",
+            "set_topic_attributes",
+            "jira_transition_issue",
+            "cancel_job",
+            "close_issue",
+            "disable_user",
+            "kubectl_apply",
+            "upgrade_helm_chart",
+            "sort_range",
+        ],
+        Category::Destructive,
+    );
+    assert_classed(
+        &[
+            "create_issue",
+            "add_comment",
+            "send_message",
+            "upload_file",
+            "append_block",
+            "subscribe_topic",
+            "jira_add_worklog",
+        ],
+        Category::Write,
+    );
     let c = classify(&tool("update_issue", "", empty));
     assert!(
         c.rationale[0].contains("overwrite"),
@@ -223,24 +204,21 @@ fn destructive_means_not_additive() {
 #[test]
 fn acting_in_a_browser_page_is_destructive_and_says_why() {
     let empty = json!({});
-    for name in [
-        "browser_click",
-        "browser_type",
-        "browser_press_key",
-        "browser_fill_form",
-        "browser_drag",
-        "browser_drop",
-        "browser_select_option",
-        "browser_file_upload",
-        "browser_handle_dialog",
-        "playwright_select",
-    ] {
-        assert_eq!(
-            category(name, "", empty.clone()),
-            Category::Destructive,
-            "{name}"
-        );
-    }
+    assert_classed(
+        &[
+            "browser_click",
+            "browser_type",
+            "browser_press_key",
+            "browser_fill_form",
+            "browser_drag",
+            "browser_drop",
+            "browser_select_option",
+            "browser_file_upload",
+            "browser_handle_dialog",
+            "playwright_select",
+        ],
+        Category::Destructive,
+    );
     // `click` names a page action even without `browser` in the name.
     assert_eq!(
         category("click", "Clicks on the provided element", empty.clone()),
