@@ -8,7 +8,7 @@ use toolpages::classify::{overrides, Category};
 use toolpages::site::attacks;
 use toolpages::site::{build, BuildError, BuildOptions, Config};
 
-const CATALOGUE: &str = r#"{"id":"acme","name":"Acme","tools":[{"name":"sync_things","description":"Synchronises things.","inputSchema":{"type":"object","properties":{}}},{"name":"get_thing","description":"Gets a thing.","inputSchema":{"type":"object","properties":{}}}]}"#;
+const CATALOGUE: &str = r#"{"id":"acme","name":"Acme","tools":[{"name":"tag_things","description":"Tags things.","inputSchema":{"type":"object","properties":{}}},{"name":"get_thing","description":"Gets a thing.","inputSchema":{"type":"object","properties":{}}}]}"#;
 
 fn content(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -41,17 +41,17 @@ fn a_review_changes_every_page_and_says_a_person_reviewed_it() {
     let dir = content(&[
         ("catalogue.jsonl", CATALOGUE),
         (
-            "servers/acme/sync_things.md",
-            "---\ncategory: destructive\nnotes: Sync deletes the remote copy of anything missing locally.\n---\nChecked in the **source**. <script>alert(1)</script>\n",
+            "servers/acme/tag_things.md",
+            "---\ncategory: destructive\nnotes: Tagging moves the tag off every other thing that had it.\n---\nChecked in the **source**. <script>alert(1)</script>\n",
         ),
     ]);
     let out = tempfile::tempdir().unwrap();
     build(&options(dir.path(), out.path(), false), &()).expect("builds");
-    let page = read(out.path(), "servers/acme/sync_things/index.html");
+    let page = read(out.path(), "servers/acme/tag_things/index.html");
     assert!(page.contains("Reviewed by a person"));
     assert!(page.contains(r#"data-category="destructive" data-level="critical""#));
     assert!(page.contains("the automatic classification was Write (Medium risk)"));
-    assert!(page.contains("Sync deletes the remote copy"));
+    assert!(page.contains("Tagging moves the tag off"));
     assert!(
         page.contains("<strong>source</strong>"),
         "body rendered as Markdown"
@@ -69,10 +69,10 @@ fn a_review_changes_every_page_and_says_a_person_reviewed_it() {
         "the FAQ says so"
     );
     let server = read(out.path(), "servers/acme/index.html");
-    assert!(server.contains(r#"data-tool="sync_things" data-category="destructive""#));
+    assert!(server.contains(r#"data-tool="tag_things" data-category="destructive""#));
     let listing = read(out.path(), "categories/destructive/index.html");
-    assert!(listing.contains(r#"data-tool="sync_things""#));
-    assert!(read(out.path(), "risk/critical/index.html").contains(r#"data-tool="sync_things""#));
+    assert!(listing.contains(r#"data-tool="tag_things""#));
+    assert!(read(out.path(), "risk/critical/index.html").contains(r#"data-tool="tag_things""#));
     // The unreviewed tool is untouched.
     let other = read(out.path(), "servers/acme/get_thing/index.html");
     assert!(!other.contains("Reviewed by a person"));
@@ -85,7 +85,7 @@ fn bad_review_files_are_reported_with_file_and_line() {
         ("servers/nobody/get_thing.md", "---\ncategory: read\n---\n"),
         ("servers/acme/missing_tool.md", "---\ncategory: read\n---\n"),
         (
-            "servers/acme/sync_things.md",
+            "servers/acme/tag_things.md",
             "---\nnotes: x\ncategory: dangerous\n---\n",
         ),
         (
@@ -124,7 +124,7 @@ fn bad_review_files_are_reported_with_file_and_line() {
             ),
             (
                 "review-unknown-category",
-                "servers/acme/sync_things.md".into(),
+                "servers/acme/tag_things.md".into(),
                 3
             ),
             (
@@ -143,7 +143,7 @@ fn bad_review_files_are_reported_with_file_and_line() {
     assert!(
         shown
             .iter()
-            .any(|s| s.contains("server `acme`, tool `sync_things`")
+            .any(|s| s.contains("server `acme`, tool `tag_things`")
                 && s.contains("`dangerous` is not a category")),
         "{shown:#?}"
     );
@@ -158,7 +158,7 @@ fn bad_review_files_are_reported_with_file_and_line() {
     assert!(!out.path().join("index.html").exists(), "nothing written");
     let summary = build(&options(dir.path(), out.path(), true), &()).expect("skip-invalid builds");
     assert_eq!(summary.problems.len(), 5);
-    let page = read(out.path(), "servers/acme/sync_things/index.html");
+    let page = read(out.path(), "servers/acme/tag_things/index.html");
     assert!(!page.contains("Reviewed by a person"));
 }
 

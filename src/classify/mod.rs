@@ -26,15 +26,22 @@ use serde::Serialize;
 use signals::Evidence;
 
 /// What a tool does to the world, in the five categories that published catalogues use.
+/// Write and Destructive follow MCP's `destructiveHint`: "If true, the tool may perform
+/// destructive updates to its environment. If false, the tool performs only additive
+/// updates."
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Category {
-    /// Only reads or lists data.
+    /// Only reads or lists data (or opens, closes or picks the client's own connection).
     Read,
-    /// Creates or changes data.
+    /// Additive: creates new things or appends (create, add, post, send, comment, upload a
+    /// new file), leaving what was there as it was.
     Write,
-    /// Runs code, commands or queries.
+    /// Runs code, commands, queries or jobs.
     Execute,
-    /// Deletes data or makes changes that cannot be undone.
+    /// Not additive: may delete, overwrite, replace, move or rename, end or switch off what
+    /// is already there (delete, update, set, edit, move, close, cancel, disable, apply,
+    /// upgrade), or acts inside a live browser page on the user's behalf (click, type, fill),
+    /// where one action can delete or buy whatever the page offers.
     Destructive,
     /// Moves money or makes purchases.
     Financial,
@@ -99,9 +106,9 @@ impl Category {
     pub fn effect(self) -> &'static str {
         match self {
             Category::Read => "only reads data",
-            Category::Write => "creates or changes data",
+            Category::Write => "adds new data without changing what is already there",
             Category::Execute => "runs code, commands or jobs",
-            Category::Destructive => "deletes data or makes changes that cannot be undone",
+            Category::Destructive => "can delete, overwrite or change what is already there",
             Category::Financial => "moves money or changes what someone is charged",
         }
     }
@@ -174,7 +181,8 @@ enum Basis {
     NameVerb,
     /// `query` in the name and free-form code in the parameters.
     QueryCode,
-    /// A generic verb (`manage`) and the worst operation it lists.
+    /// The worst operation the tool lists: for a generic verb (`manage`) in its description
+    /// or an `operation`/`action` enum, otherwise in that enum when riskier than the verb.
     Operation,
     /// The verb of the description (the name has none).
     DescriptionVerb,
@@ -231,7 +239,7 @@ struct Adjustments {
     read_only_applied: bool,
     /// The description's warning turned Write or Execute into Destructive.
     destructive_applied: bool,
-    /// A money word or parameter turned Write or Execute into Financial.
+    /// A money word or parameter turned Write, Execute or Destructive into Financial.
     money_applied: bool,
     /// Free-form statements in a query language turned Write into Execute.
     query_code_applied: bool,
@@ -241,7 +249,7 @@ struct Adjustments {
 
 /// The category from the name, description and schema alone (annotations hidden).
 fn automatic(e: &Evidence) -> (Category, Basis, Adjustments) {
-    let (mut c, basis) = if let (Some(_), Some(op)) = (&e.name_verb, &e.operation) {
+    let (mut c, basis) = if let Some(op) = &e.operation {
         (op.category, Basis::Operation)
     } else if let Some(v) = &e.name_verb {
         if v.word == "query" && !e.code_params.is_empty() {
@@ -250,10 +258,7 @@ fn automatic(e: &Evidence) -> (Category, Basis, Adjustments) {
             (v.category, Basis::NameVerb)
         }
     } else if e.generic_verb.is_some() {
-        match &e.operation {
-            Some(op) => (op.category, Basis::Operation),
-            None => (Category::Write, Basis::Default),
-        }
+        (Category::Write, Basis::Default)
     } else if let Some(v) = &e.description_verb {
         (v.category, Basis::DescriptionVerb)
     } else if e.read_noun.is_some() {
@@ -290,8 +295,14 @@ fn automatic(e: &Evidence) -> (Category, Basis, Adjustments) {
         c = Category::Destructive;
         adjustments.destructive_applied = true;
     }
-    let money = e.money_noun.is_some() || (!e.money_params.is_empty() && c == Category::Write);
-    if money && matches!(c, Category::Write | Category::Execute) {
+    let money = e.money_noun.is_some()
+        || (!e.money_params.is_empty() && matches!(c, Category::Write | Category::Destructive));
+    if money
+        && matches!(
+            c,
+            Category::Write | Category::Execute | Category::Destructive
+        )
+    {
         c = Category::Financial;
         adjustments.money_applied = true;
     }
@@ -336,10 +347,15 @@ fn weigh_annotations(
         if automatic == Category::Financial {
             return (automatic, basis);
         }
-        if automatic == Category::Read {
+        if automatic != Category::Destructive {
             conflicts.push(format!(
-                "The server annotates `{name}` destructive (`destructiveHint: true`), and the annotation is trusted, although {}, which suggests it only reads.",
+                "The server annotates `{name}` destructive (`destructiveHint: true`), and the annotation is trusted, although {}, which suggests {}.",
                 because(e, basis),
+                match automatic {
+                    Category::Read => "it only reads",
+                    Category::Write => "it only adds (Write)",
+                    _ => "it runs something (Execute)",
+                }
             ));
         }
         return (Category::Destructive, Basis::DestructiveHint);

@@ -53,8 +53,11 @@ pub(super) fn signals(annotations: Option<&Annotations>, e: &Evidence) -> Vec<St
     if let Some(n) = &e.read_noun {
         out.push(format!("names a read-only fact (`{n}`)"));
     }
-    if let Some(r) = &e.relation {
-        out.push(format!("removes a relation (`{r}`)"));
+    if e.page_action {
+        out.push("acts in a live browser page".to_owned());
+    }
+    if e.session {
+        out.push("opens, closes or picks the client's own connection or context".to_owned());
     }
     if let Some(m) = &e.money_noun {
         out.push(format!("names money (`{m}`)"));
@@ -126,18 +129,7 @@ pub(super) fn sentences(
             "Its server annotates it destructive (`destructiveHint: true`), the most trusted evidence."
                 .to_owned()
         }
-        Basis::NameVerb => match (&e.name_verb, &e.relation) {
-            (Some(v), Some(r)) => format!(
-                "The verb `{}` in its name removes a relation (`{r}`), which can be added back, so it is an ordinary change rather than a deletion.",
-                v.word
-            ),
-            (Some(v), None) => format!(
-                "The verb `{}` in its name says it {}.",
-                v.word,
-                v.category.effect()
-            ),
-            (None, _) => String::new(),
-        },
+        Basis::NameVerb => e.name_verb.as_ref().map_or_else(String::new, |v| verb_sentence(e, v)),
         Basis::QueryCode => format!(
             "Its name says `query` and it accepts free-form code in `{}`, so the caller decides what runs.",
             e.code_params.first().map_or("", String::as_str)
@@ -151,6 +143,11 @@ pub(super) fn sentences(
             (None, Some(v), Some(op)) => format!(
                 "Its name says `{}`, but its parameters offer the operation \"{}\", which {}.",
                 v.word,
+                op.word,
+                op.category.effect()
+            ),
+            (None, None, Some(op)) => format!(
+                "Its parameters offer the operation \"{}\", which {}.",
                 op.word,
                 op.category.effect()
             ),
@@ -179,7 +176,11 @@ pub(super) fn sentences(
     });
     if matches!(basis, Basis::ReadOnlyHint | Basis::DestructiveHint) {
         if let Some(v) = e.name_verb.as_ref().filter(|v| v.category == category) {
-            out.push(format!("The verb `{}` in its name agrees.", v.word));
+            if e.page_action || e.session {
+                out.push(verb_sentence(e, v));
+            } else {
+                out.push(format!("The verb `{}` in its name agrees.", v.word));
+            }
         }
     }
     if adjustments.read_only_applied {
@@ -190,6 +191,12 @@ pub(super) fn sentences(
     if adjustments.query_code_applied {
         out.push(format!(
             "It runs the statement the caller passes in `{}`, so it executes rather than just writes.",
+            e.code_params.first().map_or("", String::as_str)
+        ));
+    }
+    if category == Category::Destructive && e.query_code {
+        out.push(format!(
+            "It also runs the statement the caller passes in `{}`, which would make it Execute; Destructive is the riskier reading, so it is kept.",
             e.code_params.first().map_or("", String::as_str)
         ));
     }
@@ -238,6 +245,27 @@ pub(super) fn sentences(
     }
     out.retain(|s| !s.is_empty());
     out
+}
+
+/// What the name's verb says, in a sentence: a page action and a connection verb say why.
+fn verb_sentence(e: &Evidence, v: &super::signals::Found) -> String {
+    if e.page_action {
+        format!(
+            "The verb `{}` in its name acts inside a live browser page on the user's behalf; one click, keystroke or form entry can delete, buy or send whatever the page offers, so it is treated as Destructive.",
+            v.word
+        )
+    } else if e.session {
+        format!(
+            "The verb `{}` in its name only opens, closes or picks the client's own connection or context; it changes no data.",
+            v.word
+        )
+    } else {
+        format!(
+            "The verb `{}` in its name says it {}.",
+            v.word,
+            v.category.effect()
+        )
+    }
 }
 
 /// `a`, `a and b`, `a, b and c`.

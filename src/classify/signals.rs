@@ -33,7 +33,8 @@ pub struct Found {
 pub struct Evidence {
     /// The lowercase words of the name.
     pub words: Vec<String>,
-    /// The verb of the name: the first word of the name that the lexicon knows.
+    /// The verb of the name: an agent noun at its end (`services-updater`), else its first
+    /// word that is a plain verb form the lexicon knows (skipping `pull request`).
     pub name_verb: Option<Found>,
     /// The name's verb was generic (`manage`), so the operations decide.
     pub generic_verb: Option<String>,
@@ -43,8 +44,11 @@ pub struct Evidence {
     pub description_verb: Option<Found>,
     /// A money word of the name (`order`, `invoice`).
     pub money_noun: Option<String>,
-    /// A relation or container that makes `remove` an ordinary change (`watcher`, `group`).
-    pub relation: Option<String>,
+    /// The name's verb acts inside a live browser page (`browser_click`, `fill_form`).
+    pub page_action: bool,
+    /// The name's verb only picks the client's own connection or context (`connect`,
+    /// `select_page`).
+    pub session: bool,
     /// A read-only noun of a verb-less name (`status`, `info`).
     pub read_noun: Option<String>,
     /// The description's sentence that says the tool only reads.
@@ -93,9 +97,14 @@ impl Evidence {
         if e.generic_verb.is_some() {
             e.operation = worst_operation(Some(description), &top);
         } else if let Some(op) = worst_operation(None, &top) {
-            // An `operation`/`action` parameter lists what the tool really does.
-            let verb_severity = e.name_verb.as_ref().map_or(0, |v| severity(v.category));
-            if severity(op.category) > verb_severity && e.name_verb.is_some() {
+            // An `operation`/`action` parameter lists what the tool really does
+            // (`browser_tabs` with `action: list | new | close | select` closes tabs).
+            let verb_severity = e
+                .name_verb
+                .as_ref()
+                .or(e.description_verb.as_ref())
+                .map_or(0, |v| severity(v.category));
+            if severity(op.category) > verb_severity {
                 e.operation = Some(op);
             }
         }
@@ -112,54 +121,61 @@ impl Evidence {
     fn name(&mut self, words: &[String], description: &str) {
         // An agent noun at the end names what the tool is (`sp-purchase-analyzer` analyses,
         // `deploy-services-reader` reads), whatever verbs come before it.
-        let agent = words.last().and_then(|last| {
-            lexicon::verb(last, false)
-                .is_none()
-                .then(|| lexicon::verb(last, true))
-                .flatten()
-        });
-        if let (Some(Verb::Is(category)), Some(last)) = (agent, words.last()) {
-            self.name_verb = Some(Found {
-                word: last.clone(),
-                category,
-            });
-            self.money_noun = money_noun(words, words.len() - 1, description);
-            return;
+        if let Some(last) = words.last() {
+            let agent = (!lexicon::is_person_noun(last))
+                .then(|| lexicon::agent_verb(last))
+                .flatten();
+            if let Some(Verb::Is(category)) = agent {
+                self.name_verb = Some(Found {
+                    word: last.clone(),
+                    category,
+                });
+                self.money_noun = money_noun(words, words.len() - 1, description);
+                return;
+            }
         }
-        for (i, word) in words.iter().enumerate() {
-            let Some(verb) = lexicon::verb(word, i + 1 == words.len()) else {
+        let browser = words.iter().any(|w| lexicon::is_browser_noun(w))
+            || description.contains("browser")
+            || description.contains("element");
+        let mut i = 0;
+        while i < words.len() {
+            let word = &words[i];
+            let rest = &words[i + 1..];
+            if rest
+                .first()
+                .is_some_and(|next| lexicon::is_compound_noun(word, next))
+            {
+                i += 2;
+                continue;
+            }
+            let Some(verb) = lexicon::name_verb(word) else {
+                i += 1;
                 continue;
             };
-            let rest = &words[i + 1..];
+            // `connect_to_database`, `select_page`; a bare `playwright_select` picks a form
+            // value in the page.
+            let session = verb == Verb::Session
+                && rest.iter().all(|w| lexicon::is_session_object(w))
+                && !(rest.is_empty() && browser);
+            self.page_action = !session && lexicon::is_page_action(word, browser);
             let category = match verb {
+                _ if self.page_action => Category::Destructive,
                 Verb::Is(c) => c,
                 Verb::Query => Category::Read,
+                Verb::Session if session => {
+                    self.session = true;
+                    Category::Read
+                }
+                Verb::Session => Category::Write,
                 Verb::Generic => {
                     self.generic_verb = Some(word.clone());
                     break;
                 }
-                Verb::Remove => match relation(rest) {
-                    Some(r) => {
-                        self.relation = Some(r);
-                        Category::Write
-                    }
-                    None => Category::Destructive,
-                },
-                Verb::Drop if rest.is_empty() => Category::Write,
-                Verb::Drop => Category::Destructive,
             };
-            if verb == Verb::Query {
-                // `query` decides later, from the parameters.
-                self.name_verb = Some(Found {
-                    word: word.clone(),
-                    category: Category::Read,
-                });
-            } else {
-                self.name_verb = Some(Found {
-                    word: word.clone(),
-                    category,
-                });
-            }
+            self.name_verb = Some(Found {
+                word: word.clone(),
+                category,
+            });
             self.money_noun = money_noun(words, i, description);
             self.joined_verb(words, i);
             break;
@@ -172,7 +188,7 @@ impl Evidence {
         let mut i = verb_at + 1;
         while i + 1 < words.len() && matches!(words[i].as_str(), "and" | "or") {
             let next = &words[i + 1];
-            if let Some(Verb::Is(c)) = lexicon::verb(next, i + 2 == words.len()) {
+            if let Some(Verb::Is(c)) = lexicon::name_verb(next) {
                 if let Some(current) = &self.name_verb {
                     if severity(c) > severity(current.category) {
                         self.name_verb = Some(Found {
@@ -185,18 +201,6 @@ impl Evidence {
             i += 2;
         }
     }
-}
-
-/// The first relation or container after `remove` that makes it an ordinary change.
-fn relation(rest: &[String]) -> Option<String> {
-    if let Some(w) = rest.iter().find(|w| lexicon::is_relation_noun(w)) {
-        return Some(w.clone());
-    }
-    let from = rest.iter().position(|w| w == "from")?;
-    rest[from + 1..]
-        .iter()
-        .find(|w| lexicon::is_container_noun(w))
-        .cloned()
 }
 
 /// A money noun of the name not qualified away (`notification_subscription` is not money),
@@ -228,10 +232,9 @@ fn description_verb(description: &str) -> Option<Found> {
         if lexicon::is_determiner(previous) {
             return true;
         }
-        let category = match lexicon::verb(word, false) {
+        let category = match lexicon::verb(word) {
             Some(Verb::Is(c)) => c,
-            Some(Verb::Query) => Category::Read,
-            Some(Verb::Remove | Verb::Drop) => Category::Destructive,
+            Some(Verb::Query | Verb::Session) => Category::Read,
             Some(Verb::Generic) | None => return true,
         };
         found = Some(Found {
@@ -250,10 +253,9 @@ fn worst_operation(
     top: &[(&str, &Map<String, Value>)],
 ) -> Option<Found> {
     let mut worst: Option<Found> = None;
-    let mut consider = |word: &str| {
-        let category = match lexicon::verb(word, false) {
+    let mut consider = |word: &str, verb: Option<Verb>| {
+        let category = match verb {
             Some(Verb::Is(c)) => c,
-            Some(Verb::Remove | Verb::Drop) => Category::Destructive,
             _ => return,
         };
         if worst
@@ -279,8 +281,15 @@ fn worst_operation(
         });
         if is_operation {
             for v in values.iter().filter_map(Value::as_str).take(MAX_PARAMETERS) {
-                for w in name_words(v).iter().take(2) {
-                    consider(w);
+                // The value's verb is its first word (`get_labels` gets), or its second
+                // after a noun (`issue_delete`); plural nouns (`labels`) are no verbs.
+                let words = name_words(v);
+                if let Some(w) = words
+                    .iter()
+                    .take(2)
+                    .find(|w| lexicon::name_verb(w).is_some())
+                {
+                    consider(w, lexicon::name_verb(w));
                 }
             }
         }
@@ -288,7 +297,7 @@ fn worst_operation(
     if let Some(description) = description {
         text_words(description, OPERATION_WORDS, |word, previous| {
             if !lexicon::is_determiner(previous) {
-                consider(word);
+                consider(word, lexicon::verb(word));
             }
             true
         });

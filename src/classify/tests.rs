@@ -51,33 +51,39 @@ fn level_follows_category() {
 
 #[test]
 fn the_verb_is_found_in_every_naming_style() {
-    let empty = json!({});
-    assert_eq!(
-        category("deleteUserAccount", "", empty.clone()),
-        Category::Destructive
+    assert_classed(
+        &["deleteUserAccount", "files.delete", "zia-delete-rule"],
+        Category::Destructive,
     );
-    assert_eq!(
-        category("files.delete", "", empty.clone()),
-        Category::Destructive
+    // Noun-first names with the verb last (`issue_read`); `pull request` is a noun.
+    assert_classed(
+        &[
+            "ListAHORunGroups",
+            "API-retrieve-a-block",
+            "memory_list",
+            "issue_read",
+            "issue_dependency_read",
+            "pull_request_read",
+        ],
+        Category::Read,
     );
-    assert_eq!(
-        category("zia-delete-rule", "", empty.clone()),
-        Category::Destructive
-    );
-    assert_eq!(
-        category("ListAHORunGroups", "", empty.clone()),
-        Category::Read
-    );
-    assert_eq!(
-        category("API-retrieve-a-block", "", empty.clone()),
-        Category::Read
-    );
-    assert_eq!(category("memory_list", "", empty.clone()), Category::Read);
-    assert_eq!(category("Run Script", "", empty.clone()), Category::Execute);
-    assert_eq!(
-        category("netlify-services-updater", "", empty),
-        Category::Write
-    );
+    assert_classed(&["Run Script"], Category::Execute);
+    assert_classed(&["netlify-services-updater"], Category::Destructive);
+    // Inflected words in names are nouns: the description's verb decides.
+    for (name, description) in [
+        ("browser_console_messages", "Returns all console messages"),
+        (
+            "browser_network_requests",
+            "Returns a numbered list of network requests",
+        ),
+        ("current_user", "Get details about the user account"),
+    ] {
+        assert_eq!(
+            category(name, description, json!({})),
+            Category::Read,
+            "{name}"
+        );
+    }
 }
 
 #[test]
@@ -133,29 +139,176 @@ fn money_makes_changes_financial_but_reads_stay_read() {
         "{:?}",
         c.rationale
     );
-    // A notification subscription is not money.
+    // A notification subscription is not money (and updating it overwrites).
     assert_eq!(
         category("update_notification_subscription", "", json!({})),
+        Category::Destructive
+    );
+    assert_eq!(
+        category("update_product", "", props(&["price"])),
+        Category::Financial
+    );
+}
+
+/// Asserts that every name, with no description or parameters, is classed `want`.
+fn assert_classed(names: &[&str], want: Category) {
+    for name in names {
+        assert_eq!(category(name, "", json!({})), want, "{name}");
+    }
+}
+
+#[test]
+fn destructive_means_not_additive() {
+    let empty = json!({});
+    assert_classed(
+        &[
+            "jira_remove_watcher",
+            "remove_user_from_group",
+            "remove_file",
+            "drop_table",
+            "update_issue",
+            "confluence_move_page",
+            "rename-collection",
+            "kubectl_patch",
+            "set_topic_attributes",
+            "jira_transition_issue",
+            "cancel_job",
+            "close_issue",
+            "disable_user",
+            "kubectl_apply",
+            "upgrade_helm_chart",
+            "sort_range",
+        ],
+        Category::Destructive,
+    );
+    assert_classed(
+        &[
+            "create_issue",
+            "add_comment",
+            "send_message",
+            "upload_file",
+            "append_block",
+            "subscribe_topic",
+            "jira_add_worklog",
+        ],
+        Category::Write,
+    );
+    let c = classify(&tool("update_issue", "", empty));
+    assert!(
+        c.rationale[0].contains("overwrite"),
+        "the effect states the definition: {:?}",
+        c.rationale
+    );
+}
+
+#[test]
+fn acting_in_a_browser_page_is_destructive_and_says_why() {
+    let empty = json!({});
+    assert_classed(
+        &[
+            "browser_click",
+            "browser_type",
+            "browser_press_key",
+            "browser_fill_form",
+            "browser_drag",
+            "browser_drop",
+            "browser_select_option",
+            "browser_file_upload",
+            "browser_handle_dialog",
+            "playwright_select",
+        ],
+        Category::Destructive,
+    );
+    // `click` names a page action even without `browser` in the name.
+    assert_eq!(
+        category("click", "Clicks on the provided element", empty.clone()),
+        Category::Destructive
+    );
+    let c = classify(&tool("browser_click", "", empty.clone()));
+    assert!(
+        c.rationale.iter().any(|s| s.contains("live browser page")),
+        "{:?}",
+        c.rationale
+    );
+    // View changes are not destructive.
+    for name in ["browser_hover", "browser_resize", "browser_emulate_media"] {
+        assert_eq!(category(name, "", empty.clone()), Category::Write, "{name}");
+    }
+    // An `action` enum lists what the tool really does: closing tabs.
+    let tabs = json!({"type": "object", "properties": {
+        "action": {"type": "string", "enum": ["list", "new", "close", "select"]}}});
+    assert_eq!(
+        category(
+            "browser_tabs",
+            "List, create, close, or select a browser tab.",
+            tabs
+        ),
+        Category::Destructive
+    );
+}
+
+#[test]
+fn connections_and_contexts_change_no_data() {
+    let empty = json!({});
+    for name in [
+        "connect",
+        "disconnect",
+        "connect_to_database",
+        "select_page",
+    ] {
+        let c = classify(&tool(name, "", empty.clone()));
+        assert_eq!(c.category, Category::Read, "{name}");
+        assert!(
+            c.rationale.iter().any(|s| s.contains("changes no data")),
+            "{:?}",
+            c.rationale
+        );
+    }
+    // Connecting something else configures it.
+    assert_eq!(
+        category("connect-jump-host-cache-cluster", "", empty),
         Category::Write
     );
 }
 
 #[test]
-fn remove_of_a_relation_is_a_write() {
+fn operation_values_are_verbs_only_in_their_plain_form() {
+    let method = |values: serde_json::Value| json!({"type": "object", "properties": {"method": {"type": "string", "enum": values}}});
     assert_eq!(
-        category("jira_remove_watcher", "", json!({})),
-        Category::Write
+        category(
+            "issue_read",
+            "",
+            method(json!(["get", "get_labels", "get_sub_issues"]))
+        ),
+        Category::Read
     );
     assert_eq!(
-        category("remove_user_from_group", "", json!({})),
-        Category::Write
+        category(
+            "ui_get",
+            "",
+            method(json!(["labels", "assignees", "branches"]))
+        ),
+        Category::Read
     );
     assert_eq!(
-        category("remove_file", "", json!({})),
+        category("issue_write", "", method(json!(["create", "update"]))),
         Category::Destructive
     );
-    assert_eq!(category("drop_table", "", json!({})), Category::Destructive);
-    assert_eq!(category("browser_drop", "", json!({})), Category::Write);
+}
+
+#[test]
+fn write_statements_are_destructive_and_say_they_execute() {
+    let c = classify(&tool(
+        "write_neo4j_cypher",
+        "Execute a write Cypher query on the neo4j database.",
+        props(&["query"]),
+    ));
+    assert_eq!(c.category, Category::Destructive);
+    assert!(
+        c.rationale.iter().any(|s| s.contains("runs the statement")),
+        "{:?}",
+        c.rationale
+    );
 }
 
 #[test]
@@ -324,12 +477,12 @@ fn unannotated_classification_ignores_hints() {
 
 #[test]
 fn a_review_replaces_the_category_and_says_so() {
-    let t = tool("sync_things", "", json!({}));
+    let t = tool("tag_things", "", json!({}));
     let review = Override {
         category: Category::Destructive,
         notes: Some("Sync deletes remote copies.".into()),
         body: "Checked the source.".into(),
-        file: "content/servers/x/sync_things.md".into(),
+        file: "content/servers/x/tag_things.md".into(),
     };
     let c = review.apply(&t, classify(&t));
     assert_eq!(
@@ -339,7 +492,7 @@ fn a_review_replaces_the_category_and_says_so() {
     let r = c.review.as_ref().unwrap();
     assert_eq!(r.automatic, Category::Write);
     assert!(
-        c.rationale[0].starts_with("A person reviewed `sync_things`"),
+        c.rationale[0].starts_with("A person reviewed `tag_things`"),
         "{:?}",
         c.rationale
     );
@@ -352,7 +505,7 @@ fn long_sentences_are_quoted_around_the_claim() {
         "{} This is destructive and removes the data.",
         "word ".repeat(200)
     );
-    let c = classify(&tool("sync_all", &description, json!({})));
+    let c = classify(&tool("tag_all", &description, json!({})));
     assert_eq!(c.category, Category::Destructive);
     assert!(
         c.rationale
@@ -362,7 +515,7 @@ fn long_sentences_are_quoted_around_the_claim() {
         c.rationale
     );
     let long = format!("It {} is destructive.", "very ".repeat(100));
-    let c = classify(&tool("sync_all", &long, json!({})));
+    let c = classify(&tool("tag_all", &long, json!({})));
     assert!(
         c.rationale.iter().any(|s| s.contains("destructive")),
         "{:?}",
@@ -371,7 +524,26 @@ fn long_sentences_are_quoted_around_the_claim() {
     // Multi-byte text around the cut does not panic.
     let wide = format!("{} destructive {}", "é".repeat(300), "ü".repeat(300));
     assert_eq!(
-        classify(&tool("sync_all", &wide, json!({}))).category,
+        classify(&tool("tag_all", &wide, json!({}))).category,
         Category::Destructive
     );
+}
+
+#[test]
+fn a_destructive_hint_on_an_additive_tool_is_trusted_and_the_conflict_shown() {
+    let t = annotated(tool("create_workbook", "", json!({})), None, Some(true));
+    let c = classify(&t);
+    assert_eq!(c.category, Category::Destructive);
+    assert!(
+        c.conflicts.iter().any(|s| s.contains("only adds (Write)")),
+        "{:?}",
+        c.conflicts
+    );
+    assert_eq!(classify_unannotated(&t).category, Category::Write);
+    // With the hint, a page action still says why it is Destructive.
+    let t = annotated(tool("browser_click", "", json!({})), None, Some(true));
+    assert!(classify(&t)
+        .rationale
+        .iter()
+        .any(|s| s.contains("live browser page")));
 }

@@ -9,13 +9,8 @@
 
 use super::{Check, CheckKind, Condition, Op};
 use crate::catalogue::schema::{required, top_level};
-use crate::classify::{name_words, Category};
+use crate::classify::{lexicon, name_words, Category};
 use serde_json::{json, Map, Value};
-
-/// Words that mark an `enum` value as destroying data (`delete`, `batch_delete`, `drop`...).
-const DESTRUCTIVE_WORDS: [&str; 8] = [
-    "delete", "remove", "destroy", "drop", "purge", "truncate", "wipe", "erase",
-];
 
 /// Matches any string without two dots in a row, so `..` path segments never pass. RE2 has
 /// no look-ahead, hence the positive form.
@@ -130,7 +125,8 @@ fn check(
     )
 }
 
-/// A required string `enum` with destructive values: only the others pass.
+/// A required string `enum` with destructive values (by the classifier's definition:
+/// `delete`, `update`, `close`...): only the others pass.
 fn enum_allow_list(path: &str, _name: &str, arg: &Map<String, Value>) -> Option<(Check, String)> {
     if !is_type(arg, "string") {
         return None;
@@ -141,11 +137,11 @@ fn enum_allow_list(path: &str, _name: &str, arg: &Map<String, Value>) -> Option<
         .iter()
         .map(Value::as_str)
         .collect::<Option<_>>()?;
-    let (bad, good): (Vec<&str>, Vec<&str>) = values.iter().partition(|v| {
-        name_words(v)
-            .iter()
-            .any(|w| DESTRUCTIVE_WORDS.contains(&w.as_str()))
-    });
+    // The classifier's own words decide (`delete`, `update`, `close`...), so the values
+    // denied here are exactly the ones that make the tool Destructive.
+    let (bad, good): (Vec<&str>, Vec<&str>) = values
+        .iter()
+        .partition(|v| lexicon::is_destructive_value(v));
     if bad.is_empty() || good.is_empty() {
         return None;
     }
@@ -161,7 +157,7 @@ fn enum_allow_list(path: &str, _name: &str, arg: &Map<String, Value>) -> Option<
         Op::In,
         json!(good),
         format!(
-            "`{path}` may not be {}: destroying data needs a person.",
+            "`{path}` may not be {}: deleting or overwriting data needs a person.",
             bad.join(" or ")
         ),
         format!(
@@ -169,9 +165,9 @@ fn enum_allow_list(path: &str, _name: &str, arg: &Map<String, Value>) -> Option<
             list(&good),
             list(&bad),
             if bad.len() == 1 {
-                "it destroys"
+                "it deletes or overwrites"
             } else {
-                "they destroy"
+                "they delete or overwrite"
             }
         ),
     ))
@@ -295,7 +291,7 @@ mod tests {
                     CheckKind::EnumAllowList,
                     "args.method",
                     "in",
-                    r#"["add","update"]"#.to_owned()
+                    r#"["add"]"#.to_owned()
                 ),
                 (
                     CheckKind::PathNoParent,

@@ -97,7 +97,8 @@ pub struct Check {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
-    /// `in`: a required `enum` argument limited to its non-destructive values.
+    /// `in`: a required `enum` argument limited to its non-destructive values (the ones that
+    /// neither delete nor overwrite).
     EnumAllowList,
     /// `regex`: a required path argument may not contain `..`.
     PathNoParent,
@@ -247,7 +248,7 @@ pub fn decide(tool: &Tool, classification: &Classification) -> ToolPolicy {
         ),
         Category::Write => (
             Action::RateLimit(RateLimit { max: 30, window: Window::Minute }),
-            format!("`{name}` changes data, so calls are capped at 30 per minute."),
+            format!("`{name}` adds data, so calls are capped at 30 per minute."),
         ),
         Category::Execute => (
             Action::RateLimit(RateLimit { max: 10, window: Window::Minute }),
@@ -255,11 +256,11 @@ pub fn decide(tool: &Tool, classification: &Classification) -> ToolPolicy {
         ),
         Category::Destructive if safe_methods => (
             Action::RateLimit(RateLimit { max: 10, window: Window::Minute }),
-            format!("`{name}` can destroy data, but only through some values of an argument: those values are denied below, and the remaining calls are capped at 10 per minute."),
+            format!("`{name}` can delete or overwrite data, but only through some values of an argument: those values are denied below, and the remaining calls are capped at 10 per minute."),
         ),
         Category::Destructive => (
             Action::Hide,
-            format!("`{name}` can destroy data, so it is hidden from the agent and every call is denied."),
+            format!("`{name}` can delete or overwrite what is already there, so it is hidden from the agent and every call is denied."),
         ),
         Category::Financial => (
             Action::DenyAll { message: APPROVAL_MESSAGE.to_owned() },
