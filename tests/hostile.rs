@@ -1,34 +1,15 @@
 //! Hostile catalogues: every problem is reported with file, line, server and tool, nothing
 //! valid is dropped, and catalogue text never reaches the page unescaped.
 
-use std::path::{Path, PathBuf};
-use toolpages::catalogue::{load, Problem, Severity};
-use toolpages::site::{build, BuildError, BuildOptions, Config};
+mod support;
 
-fn content(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
+use std::path::Path;
+use support::{content, options};
+use toolpages::catalogue::{load, Problem, Severity};
+use toolpages::site::{build, BuildError};
 
 fn problems(dir: &Path) -> Vec<Problem> {
     load(dir).unwrap().problems
-}
-
-fn options(content: &Path, out: &Path, skip_invalid: bool) -> BuildOptions {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    BuildOptions {
-        content: content.to_path_buf(),
-        templates: root.join("templates"),
-        static_dir: root.join("static"),
-        output: out.to_path_buf(),
-        config: Config::default(),
-        skip_invalid,
-    }
 }
 
 const GOOD: &str = r#"{"id":"good","name":"Good","tools":[{"name":"get_thing","description":"Gets a thing.","inputSchema":{"type":"object","properties":{}}}]}"#;
@@ -102,7 +83,7 @@ fn wrong_types_are_named_with_server_and_tool() {
 fn duplicates_are_errors_naming_both_places() {
     let dup_tool = r#"{"id":"s","tools":[{"name":"x"},{"name":"y"},{"name":"x"}]}"#;
     let dir = content(&[
-        ("a.jsonl", &format!("{GOOD}\n{dup_tool}\n")),
+        ("a.jsonl", format!("{GOOD}\n{dup_tool}\n").as_str()),
         ("servers/good.json", GOOD),
     ]);
     let loaded = load(dir.path()).unwrap();

@@ -1,20 +1,13 @@
 //! Lint: each defect planted in a hostile catalogue is found with its code, server, tool and
 //! line; clean and merely similar data is not flagged; the real catalogue's findings hold.
 
+mod support;
+
 use serde_json::json;
 use std::path::{Path, PathBuf};
+use support::content;
 use toolpages::catalogue::lint::{lint, CODES};
 use toolpages::catalogue::{load, Problem, Severity};
-
-fn content(files: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
 
 fn lint_dir(dir: &Path) -> Vec<Problem> {
     let loaded = load(dir).unwrap();

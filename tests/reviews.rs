@@ -2,35 +2,16 @@
 //! a good review changes every page that shows the tool; every bad file is reported with its
 //! path and line, and the others still load.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
+use support::{content, options};
 use toolpages::catalogue::load;
 use toolpages::classify::{overrides, Category};
 use toolpages::site::attacks;
-use toolpages::site::{build, BuildError, BuildOptions, Config};
+use toolpages::site::{build, BuildError};
 
 const CATALOGUE: &str = r#"{"id":"acme","name":"Acme","tools":[{"name":"tag_things","description":"Tags things.","inputSchema":{"type":"object","properties":{}}},{"name":"get_thing","description":"Gets a thing.","inputSchema":{"type":"object","properties":{}}}]}"#;
-
-fn content(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
-
-fn options(content: &Path, out: &Path, skip_invalid: bool) -> BuildOptions {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    BuildOptions {
-        content: content.to_path_buf(),
-        templates: root.join("templates"),
-        static_dir: root.join("static"),
-        output: out.to_path_buf(),
-        config: Config::default(),
-        skip_invalid,
-    }
-}
 
 fn read(out: &Path, path: &str) -> String {
     std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))

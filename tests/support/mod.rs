@@ -204,3 +204,28 @@ pub fn search_bytes(served: &Served) -> u64 {
         .map(|(_, bytes)| bytes)
         .sum()
 }
+
+/// A temporary content folder holding `files` (`(path inside the folder, text)`).
+pub fn content<S: AsRef<str>>(files: &[(&str, S)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("a file path")).expect("content folder");
+        std::fs::write(p, text.as_ref()).expect("content file");
+    }
+    dir
+}
+
+/// Build options for `content` into `out`, with the repository's templates and static files
+/// and the default settings.
+pub fn options(content: &Path, out: &Path, skip_invalid: bool) -> toolpages::site::BuildOptions {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    toolpages::site::BuildOptions {
+        content: content.to_path_buf(),
+        templates: root.join("templates"),
+        static_dir: root.join("static"),
+        output: out.to_path_buf(),
+        config: toolpages::site::Config::default(),
+        skip_invalid,
+    }
+}
