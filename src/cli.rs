@@ -2,6 +2,8 @@
 
 mod import;
 pub(crate) mod lint;
+mod policy;
+mod publish;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -27,11 +29,11 @@ enum Command {
     Build(BuildArgs),
     /// Validate policy files, or report on the generated sample policies.
     #[command(subcommand)]
-    Policy(crate::cli_policy::PolicyCommand),
+    Policy(policy::PolicyCommand),
     /// Build in memory and check links, anchors, policies and a host's limits; writes nothing.
-    Check(crate::cli_publish::CheckArgs),
+    Check(publish::CheckArgs),
     /// Preview the site on 127.0.0.1 with live reload.
-    Serve(crate::cli_publish::ServeArgs),
+    Serve(publish::ServeArgs),
     /// Report data defects of the catalogue (see README, "Linting the catalogue").
     Lint(lint::LintArgs),
     /// Add a server to the catalogue from the live server (see README, "Importing from a live server").
@@ -67,9 +69,9 @@ struct BuildArgs {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => build(&cli.config, args),
-        Command::Policy(command) => crate::cli_policy::run(command),
-        Command::Check(args) => crate::cli_publish::check(&cli.config, args),
-        Command::Serve(args) => crate::cli_publish::serve(&cli.config, args),
+        Command::Policy(command) => policy::run(command),
+        Command::Check(args) => publish::check(&cli.config, args),
+        Command::Serve(args) => publish::serve(&cli.config, args),
         Command::Lint(args) => lint::run(args),
         Command::Import(args) => import::run(args),
     }

@@ -1,8 +1,6 @@
 //! The `toolpages` binary.
 
 mod cli;
-mod cli_policy;
-mod cli_publish;
 
 use clap::Parser;
 

@@ -81,7 +81,7 @@ pub fn check(config: &Path, args: CheckArgs) -> ExitCode {
                 report.links,
                 report.problems.len()
             );
-            println!("{}", crate::cli::lint::summary_line(&report.lint));
+            println!("{}", super::lint::summary_line(&report.lint));
             if report.problems.is_empty() {
                 ExitCode::SUCCESS
             } else {
