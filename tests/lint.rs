@@ -182,7 +182,7 @@ fn every_planted_defect_is_found_with_code_server_tool_and_line() {
         ("hidden-unicode", "poison", "tags", 3),
         ("zero-width-character", "poison", "zws", 3),
         ("annotation-contradicts-name", "annotated", "delete_file", 4),
-        ("annotation-contradicts-name", "annotated", "dropTable", 4),
+        ("destructive-hint-doubtful", "annotated", "dropTable", 4),
         ("same-server-two-ids", "pkg-b", "", 6),
         ("same-server-two-ids", "mono-b", "", 8),
         ("copied-tool", "money-2", "convert_currency", 11),

@@ -142,8 +142,14 @@ pub const CODES: &[LintCode] = &[
     code(
         "annotation-contradicts-name",
         Error,
-        "an annotation claims safety the name denies (`readOnlyHint: true` or `destructiveHint: false` on `delete_*`)",
-        "correct the annotation in the server (a deleting tool is not read-only)",
+        "`readOnlyHint: true` on a tool whose name deletes, overwrites or pays (`delete_*`, `update_*`, `pay_*`)",
+        "correct the annotation in the server (such a tool is not read-only)",
+    ),
+    code(
+        "destructive-hint-doubtful",
+        Warning,
+        "`destructiveHint: false` (MCP: only additive updates) on a tool whose name deletes or overwrites existing data (`delete_*`, `update_*`)",
+        "check the annotation: MCP counts overwriting existing data as destructive",
     ),
 ];
 

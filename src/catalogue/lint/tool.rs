@@ -101,8 +101,8 @@ pub fn tool(server: &Server, tool: &Tool) -> Vec<Problem> {
             ),
         );
     }
-    if let Some(message) = contradiction(tool) {
-        add("annotation-contradicts-name", message);
+    if let Some((code, message)) = contradiction(tool) {
+        add(code, message);
     }
     found
 }
@@ -121,7 +121,11 @@ fn is_placeholder(description: &str, name: &str) -> bool {
 /// `destructiveHint: false` on a tool whose name alone classifies it Destructive (or, for
 /// read-only, Financial). The name's category comes from [`classify`] given only the name,
 /// so lint and the tool pages judge a name the same way.
-fn contradiction(tool: &Tool) -> Option<String> {
+/// An annotation the tool's name argues against, judged on the name alone: the lint code
+/// and the message. `readOnlyHint: true` on a deleting or paying name is an error;
+/// `destructiveHint: false` ("only additive updates") on a name that deletes or overwrites is
+/// a warning, since servers often mean "not a deletion" by it.
+fn contradiction(tool: &Tool) -> Option<(&'static str, String)> {
     let ann = tool.annotations.as_ref()?;
     let read_only = ann.read_only_hint == Some(true);
     let not_destructive = ann.destructive_hint == Some(false) && !read_only;
@@ -144,14 +148,20 @@ fn contradiction(tool: &Tool) -> Option<String> {
         .next()
         .unwrap_or_default();
     match category {
-        Category::Destructive | Category::Financial if read_only => Some(format!(
-            "`readOnlyHint: true`, but the name `{}` starts with `{verb}` ({})",
-            tool.name,
-            category.label()
+        Category::Destructive | Category::Financial if read_only => Some((
+            "annotation-contradicts-name",
+            format!(
+                "`readOnlyHint: true`, but the name `{}` starts with `{verb}` ({})",
+                tool.name,
+                category.label()
+            ),
         )),
-        Category::Destructive if not_destructive => Some(format!(
-            "`destructiveHint: false`, but the name `{}` starts with `{verb}` (Destructive)",
-            tool.name
+        Category::Destructive if not_destructive => Some((
+            "destructive-hint-doubtful",
+            format!(
+                "`destructiveHint: false` (only additive updates), but the name `{}` reads as deleting or overwriting existing data",
+                tool.name
+            ),
         )),
         _ => None,
     }
