@@ -68,14 +68,16 @@ fn check_file(file: &Path) -> Result<Vec<String>, String> {
 }
 
 fn stats(content: &Path) -> ExitCode {
-    let loaded = match toolpages::catalogue::load(content) {
+    let mut loaded = match toolpages::catalogue::load(content) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {}: {e}", content.display());
             return ExitCode::FAILURE;
         }
     };
-    let data = SiteData::new(Config::default(), loaded.catalogue);
+    // Reviews change categories, so the figures are the site's only with them loaded.
+    let (overrides, attacks) = toolpages::site::load_content(content, &mut loaded);
+    let data = SiteData::with_content(Config::default(), loaded.catalogue, &overrides, attacks);
     let started = std::time::Instant::now();
     let validated = match policies::check_all(&data) {
         Ok(n) => n,
