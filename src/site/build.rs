@@ -1,5 +1,6 @@
 //! `toolpages build`: load → analyse → plan → render and write, in parallel.
 
+use super::cache::{self, BuildCache};
 use super::output::{DiskOutput, Output, Written};
 use super::pages::{plan, Page};
 use super::templates::environment;
@@ -108,12 +109,34 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildSum
         source,
     })?;
     let env = environment(Some(&options.templates), data.config.base_path());
-    let mut summary = render_site(&data, &env, &out, progress)?;
+    let cache = BuildCache::open(&options.output, &options.templates, &data).map_err(|source| {
+        BuildError::Io {
+            path: options.output.join(cache::FILE),
+            source,
+        }
+    })?;
+    // A server page or tool page whose inputs did not change since the last build, and whose
+    // file is still there, already holds the bytes this build would render.
+    let skip = |page: &Page, file: &str| match *page {
+        Page::Server(s) | Page::Tool(s, _) => {
+            cache.unchanged(s) && options.output.join(file).is_file()
+        }
+        _ => false,
+    };
+    let mut summary = render_pages(&data, &env, &out, progress, &skip)?;
     let (written, unchanged) = copy_static(&options.static_dir, &out)?;
     summary.written += written;
     summary.unchanged += unchanged;
     summary.problems = loaded.problems;
+    cache.save().map_err(|source| BuildError::Io {
+        path: options.output.join(cache::FILE),
+        source,
+    })?;
     summary.seconds = started.elapsed().as_secs_f64();
+    // Freeing a large catalogue costs a fifth of a rebuild with nothing to do; a background
+    // thread does it, so the summary comes at once (and a command-line process exits
+    // without waiting for it).
+    std::thread::spawn(move || drop(data));
     Ok(summary)
 }
 
@@ -125,26 +148,47 @@ pub fn render_site(
     out: &dyn Output,
     progress: &dyn Progress,
 ) -> Result<BuildSummary, BuildError> {
+    render_pages(data, env, out, progress, &|_, _| false)
+}
+
+/// [`render_site`], leaving out the pages `skip(page, file)` says are already written
+/// (they count as unchanged). Each rayon worker renders into one reused buffer.
+fn render_pages(
+    data: &SiteData,
+    env: &Environment<'static>,
+    out: &dyn Output,
+    progress: &dyn Progress,
+    skip: &(dyn Fn(&Page, &str) -> bool + Sync),
+) -> Result<BuildSummary, BuildError> {
     let pages = plan(data);
     progress.start(pages.len());
     let written = AtomicUsize::new(0);
     let unchanged = AtomicUsize::new(0);
-    pages.par_iter().try_for_each(|page| {
-        let file = page.file(data);
-        let html = render_page(page, data, env, &file)?;
-        match out.write(&file, html.as_bytes()) {
-            Ok(Written::Changed) => written.fetch_add(1, Ordering::Relaxed),
-            Ok(Written::Unchanged) => unchanged.fetch_add(1, Ordering::Relaxed),
-            Err(source) => {
-                return Err(BuildError::Io {
-                    path: file.into(),
-                    source,
-                })
-            }
-        };
-        progress.tick();
-        Ok(())
-    })?;
+    pages.par_iter().try_for_each_init(
+        || Vec::with_capacity(64 * 1024),
+        |buffer, page| {
+            let file = page.file(data);
+            let count = if skip(page, &file) {
+                &unchanged
+            } else {
+                buffer.clear();
+                render_page(page, data, env, &file, buffer)?;
+                match out.write(&file, buffer) {
+                    Ok(Written::Changed) => &written,
+                    Ok(Written::Unchanged) => &unchanged,
+                    Err(source) => {
+                        return Err(BuildError::Io {
+                            path: file.into(),
+                            source,
+                        })
+                    }
+                }
+            };
+            count.fetch_add(1, Ordering::Relaxed);
+            progress.tick();
+            Ok(())
+        },
+    )?;
     Ok(BuildSummary {
         servers: data.catalogue.servers.len(),
         tools: data.catalogue.tool_count(),
@@ -160,7 +204,8 @@ fn render_page(
     data: &SiteData,
     env: &Environment<'static>,
     file: &str,
-) -> Result<String, BuildError> {
+    buffer: &mut Vec<u8>,
+) -> Result<(), BuildError> {
     let fail = |e: minijinja::Error| BuildError::Render {
         page: file.to_owned(),
         template: page.template().to_owned(),
@@ -168,8 +213,9 @@ fn render_page(
     };
     env.get_template(page.template())
         .map_err(fail)?
-        .render(page.context(data))
-        .map_err(fail)
+        .render_captured_to(page.context(data), buffer)
+        .map_err(fail)?;
+    Ok(())
 }
 
 /// A MiniJinja error with its chain of causes and the template line, on one line each.

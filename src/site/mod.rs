@@ -5,6 +5,7 @@
 //! as soon as it is rendered (no whole-site HTML is held in memory).
 
 mod build;
+pub mod cache;
 pub mod config;
 pub mod faq;
 pub mod markdown;

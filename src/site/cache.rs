@@ -1,0 +1,159 @@
+//! The incremental build cache: which servers' pages are already in the output folder,
+//! byte for byte as this build would render them.
+//!
+//! A server's pages (its page and its tool pages) are a function of its catalogue entry, its
+//! routes and the build itself (the `toolpages` executable, the templates and the settings).
+//! Each server gets a fingerprint, a BLAKE3 hash of all of these; the fingerprints of a
+//! successful build are stored in [`FILE`] in the output folder. The next build renders a
+//! server's pages only when its fingerprint is new or one of its files is missing; every
+//! other page (home, listings, anything added later) is always rendered, and written only
+//! when its bytes change. A build that stops half-way leaves no cache, so the build after it
+//! renders everything.
+//!
+//! Invariant for anyone adding to the server and tool pages: whatever they show must come
+//! from the server's own entry, its routes or the settings; anything else must be hashed into
+//! [`BuildCache::server_fingerprint`], or an edit elsewhere would leave those pages stale.
+
+use super::templates::BUILTIN;
+use super::SiteData;
+use std::collections::HashSet;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// The cache file's name in the output folder. Deleting it forces a full render.
+pub const FILE: &str = ".toolpages-cache";
+
+/// First line of the cache file; a file with another first line is ignored.
+const HEADER: &str = "toolpages build cache 1";
+
+/// The fingerprints of the previous build and of this one.
+#[derive(Debug)]
+pub struct BuildCache {
+    path: PathBuf,
+    previous: HashSet<blake3::Hash>,
+    /// `current[s]`: the fingerprint of server `s` in this build.
+    current: Vec<blake3::Hash>,
+}
+
+impl BuildCache {
+    /// Reads the cache of the output folder `output` and removes the file (it is written
+    /// again by [`BuildCache::save`] once the build succeeds), then fingerprints every server
+    /// of `data`. `templates` is the site's templates folder. A missing or unreadable cache
+    /// means every server is rendered; only failing to remove the file is an error.
+    pub fn open(output: &Path, templates: &Path, data: &SiteData) -> io::Result<BuildCache> {
+        let path = output.join(FILE);
+        let previous = match std::fs::read_to_string(&path) {
+            Ok(text) => parse(&text),
+            Err(_) => HashSet::new(),
+        };
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let current = match build_fingerprint(templates, data) {
+            Some(build) => fingerprints(&build, data),
+            // Without a fingerprint of the executable nothing can be trusted: hashes that
+            // cannot match a stored one.
+            None => Vec::new(),
+        };
+        Ok(BuildCache {
+            path,
+            previous,
+            current,
+        })
+    }
+
+    /// Whether server `s`'s pages were rendered from exactly the same inputs by the build
+    /// that wrote the cache.
+    pub fn unchanged(&self, s: usize) -> bool {
+        self.current
+            .get(s)
+            .is_some_and(|hash| self.previous.contains(hash))
+    }
+
+    /// Writes this build's fingerprints (call after every page was written).
+    pub fn save(&self) -> io::Result<()> {
+        if self.current.is_empty() {
+            return Ok(());
+        }
+        let mut text = String::with_capacity(HEADER.len() + 1 + self.current.len() * 65);
+        text.push_str(HEADER);
+        text.push('\n');
+        for hash in &self.current {
+            text.push_str(&hash.to_hex());
+            text.push('\n');
+        }
+        let mut tmp = self.path.clone().into_os_string();
+        tmp.push(".tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, &self.path)
+    }
+
+    /// The fingerprint of server `s`: `build` (see [`build_fingerprint`]), then the server's
+    /// entry as JSON and its page paths. `buffer` is scratch space, reused across calls
+    /// (hashing a few large chunks is several times faster than many small ones).
+    pub fn server_fingerprint(
+        build: &blake3::Hash,
+        data: &SiteData,
+        s: usize,
+        buffer: &mut Vec<u8>,
+    ) -> blake3::Hash {
+        buffer.clear();
+        buffer.extend_from_slice(build.as_bytes());
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buffer, &data.catalogue.servers[s]);
+        let _ = write!(buffer, "\0{}", data.routes.server(s));
+        for t in 0..data.routes.tools[s].len() {
+            let _ = write!(buffer, "\0{}", data.routes.tool(s, t));
+        }
+        blake3::hash(buffer)
+    }
+}
+
+fn parse(text: &str) -> HashSet<blake3::Hash> {
+    let mut lines = text.lines();
+    if lines.next() != Some(HEADER) {
+        return HashSet::new();
+    }
+    lines
+        .filter_map(|l| blake3::Hash::from_hex(l).ok())
+        .collect()
+}
+
+fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<blake3::Hash> {
+    use rayon::prelude::*;
+    (0..data.catalogue.servers.len())
+        .into_par_iter()
+        .map_init(Vec::new, |buffer, s| {
+            BuildCache::server_fingerprint(build, data, s, buffer)
+        })
+        .collect()
+}
+
+/// What every page depends on besides its own data: the running executable (so any change
+/// of toolpages itself renders everything again), the built-in and the site's templates,
+/// and the settings. `None` when the executable cannot be read.
+fn build_fingerprint(templates: &Path, data: &SiteData) -> Option<blake3::Hash> {
+    let mut hasher = blake3::Hasher::new();
+    let exe = std::env::current_exe().ok()?;
+    hasher.update_reader(std::fs::File::open(exe).ok()?).ok()?;
+    for (name, text) in BUILTIN {
+        let _ = write!(hasher, "\0{name}\0{text}");
+    }
+    // The site's templates, in a stable order; unreadable ones go in by name only (the
+    // render then fails loudly anyway).
+    for entry in WalkDir::new(templates)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let _ = write!(hasher, "\0{}\0", entry.path().display());
+        if let Ok(file) = std::fs::File::open(entry.path()) {
+            let _ = hasher.update_reader(file);
+        }
+    }
+    let _ = serde_json::to_writer(&mut hasher, &data.config);
+    Some(hasher.finalize())
+}
