@@ -1,6 +1,7 @@
 //! The plan (every page of the site, decided once) and the context each page renders with.
 
 use super::faq::tool_faq;
+use super::templates::script_json;
 use super::SiteData;
 use crate::catalogue::schema;
 use crate::classify::Category;
@@ -305,6 +306,6 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
         policy_yaml => intercept::to_string(&description, &policy),
         faq,
         breadcrumbs => breadcrumbs.iter().map(|(n, u)| context! { name => n, url => u }).collect::<Vec<_>>(),
-        jsonld,
+        jsonld => script_json(&jsonld),
     }
 }
