@@ -11,8 +11,9 @@
 //! ```
 //!
 //! Each size is generated once under `--out-dir`; each folder given (`--out-dir` is on tmpfs
-//! for the RAM figures, `--disk-dir` on disk) gets its own build. Every `--build-arg` is passed
-//! to `toolpages build` (for example a search switch).
+//! for the RAM figures, `--disk-dir` on disk) gets its own build, removed once measured. Every
+//! `--build-arg` is passed to `toolpages build` (for example a search switch). The last column
+//! is the 1-minute load average after the run: on a shared machine, read the row with it.
 
 #[path = "support/args.rs"]
 mod args;
@@ -85,8 +86,8 @@ fn run() -> Result<(), String> {
         ));
     }
     let source = synth::Source::read(&settings.catalogue)?;
-    println!("| place | tools | run | wall s | pages/s | CPU s | peak RSS MB | files written | files | MB | × floor |");
-    println!("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| place | tools | run | wall s | pages/s | CPU s | peak RSS MB | files written | files | MB | × floor | load |");
+    println!("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for &tools in &settings.sizes {
         let content = out_dir.join(format!("catalogue-{tools}"));
         let catalogue = content.join("catalogue.jsonl");
@@ -140,13 +141,14 @@ fn bench_one(
     let row = |run: &str, cost: Cost, written: u64, pages: Option<usize>| {
         let rate = pages.map_or(files as f64, |p| p as f64) / cost.wall;
         println!(
-            "| {place} | {tools} | {run} | {:.2} | {:.0} | {:.2} | {:.0} | {written} | {files} | {:.0} | {:.2} |",
+            "| {place} | {tools} | {run} | {:.2} | {:.0} | {:.2} | {:.0} | {written} | {files} | {:.0} | {:.2} | {} |",
             cost.wall,
             rate,
             cost.cpu,
             cost.peak_rss as f64 / 1e6,
             bytes as f64 / 1e6,
             cost.wall / floor.wall,
+            load_average(),
         );
     };
     row("full build", full, built.written, Some(built.pages));
@@ -161,7 +163,17 @@ fn bench_one(
         changed.written,
         Some(changed.pages),
     );
-    Ok(())
+    // The sites of the larger sizes need the room (a 500,000-tool site is about 6 GB).
+    remove(&site)
+}
+
+/// The 1-minute load average: on a shared machine, the figures of a row are only as good as
+/// the machine was quiet.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split(' ').next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
 }
 
 /// Pages and files written, from the `Built ...` line of `toolpages build`.
