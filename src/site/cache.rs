@@ -90,9 +90,10 @@ impl BuildCache {
         std::fs::rename(&tmp, &self.path)
     }
 
-    /// The fingerprint of server `s`: `build` (see [`build_fingerprint`]), then the server's
-    /// entry as JSON and its page paths. `buffer` is scratch space, reused across calls
-    /// (hashing a few large chunks is several times faster than many small ones).
+    /// The fingerprint of server `s`: `build` (the hash of the executable, the templates and
+    /// the settings), then the server's entry as JSON and its page paths. `buffer` is scratch
+    /// space, reused across calls (hashing a few large chunks is several times faster than
+    /// many small ones).
     pub fn server_fingerprint(
         build: &blake3::Hash,
         data: &SiteData,
