@@ -2,7 +2,7 @@
 //! Computed once per build, in parallel; every page reads the same values.
 
 use crate::catalogue::{Catalogue, Tool};
-use crate::classify::{classify, Classification};
+use crate::classify::{classify, Classification, Override, Overrides};
 use crate::policy::{decide, ToolPolicy};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -21,7 +21,16 @@ pub type Analysis = Vec<Vec<ToolAnalysis>>;
 
 /// Analyses one tool.
 pub fn analyse_tool(tool: &Tool) -> ToolAnalysis {
-    let classification = classify(tool);
+    analyse_reviewed(tool, None)
+}
+
+/// Analyses one tool, applying a person's review when there is one: the reviewed category
+/// decides the level and the policy, like an automatic one would.
+pub fn analyse_reviewed(tool: &Tool, review: Option<&Override>) -> ToolAnalysis {
+    let mut classification = classify(tool);
+    if let Some(review) = review {
+        classification = review.apply(tool, classification);
+    }
     let policy = decide(tool, &classification);
     ToolAnalysis {
         classification,
@@ -31,9 +40,19 @@ pub fn analyse_tool(tool: &Tool) -> ToolAnalysis {
 
 /// Analyses every tool of the catalogue, in parallel.
 pub fn analyse(catalogue: &Catalogue) -> Analysis {
+    analyse_with(catalogue, &Overrides::default())
+}
+
+/// Analyses every tool of the catalogue, in parallel, with the reviews in `overrides`.
+pub fn analyse_with(catalogue: &Catalogue, overrides: &Overrides) -> Analysis {
     catalogue
         .servers
         .par_iter()
-        .map(|s| s.tools.iter().map(analyse_tool).collect())
+        .map(|s| {
+            s.tools
+                .iter()
+                .map(|t| analyse_reviewed(t, overrides.get(&s.id, &t.name)))
+                .collect()
+        })
         .collect()
 }

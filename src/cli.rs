@@ -1,5 +1,8 @@
 //! Command-line parsing and progress display; the work itself lives in the library.
 
+mod import;
+pub(crate) mod lint;
+
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -22,6 +25,17 @@ pub struct Cli {
 enum Command {
     /// Build the site into the output folder.
     Build(BuildArgs),
+    /// Validate policy files, or report on the generated sample policies.
+    #[command(subcommand)]
+    Policy(crate::cli_policy::PolicyCommand),
+    /// Build in memory and check links, anchors, policies and a host's limits; writes nothing.
+    Check(crate::cli_publish::CheckArgs),
+    /// Preview the site on 127.0.0.1 with live reload.
+    Serve(crate::cli_publish::ServeArgs),
+    /// Report data defects of the catalogue (see README, "Linting the catalogue").
+    Lint(lint::LintArgs),
+    /// Add a server to the catalogue from the live server (see README, "Importing from a live server").
+    Import(import::ImportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -44,16 +58,27 @@ struct BuildArgs {
     /// Build the valid entries even when the catalogue has errors (still reported, exit 1).
     #[arg(long)]
     skip_invalid: bool,
+    /// Also write gzip (`.gz`) and Brotli (`.br`) copies beside each text file.
+    #[arg(long)]
+    precompress: bool,
 }
 
 /// Runs the command line; the exit code is 0 on success, 1 on bad input or failure.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => build(&cli.config, args),
+        Command::Policy(command) => crate::cli_policy::run(command),
+        Command::Check(args) => crate::cli_publish::check(&cli.config, args),
+        Command::Serve(args) => crate::cli_publish::serve(&cli.config, args),
+        Command::Lint(args) => lint::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 
-fn load_config(path: &std::path::Path, base_url: Option<&str>) -> Result<Config, String> {
+pub(crate) fn load_config(
+    path: &std::path::Path,
+    base_url: Option<&str>,
+) -> Result<Config, String> {
     let config = Config::load(path).map_err(|e| e.to_string())?;
     match base_url {
         Some(url) => config
@@ -80,23 +105,41 @@ fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
         skip_invalid: args.skip_invalid,
     };
     let bar = Bar::new();
-    let result = site::build(&options, &bar);
+    let publish = site::PublishOptions {
+        precompress: args.precompress,
+        ..site::PublishOptions::default()
+    };
+    let result = site::build_with(&options, &publish, &bar);
     bar.0.finish_and_clear();
     match result {
         Ok(summary) => {
             for p in &summary.problems {
                 eprintln!("{p}");
             }
+            for note in &summary.notes {
+                eprintln!("note: {note}");
+            }
             println!(
-                "Built {} servers, {} tools, {} pages in {:.2} s ({} files written, {} unchanged) into {}",
+                "Built {} servers, {} tools, {} pages in {:.2} s ({} files written, {} unchanged, {} stale removed) into {}",
                 summary.servers,
                 summary.tools,
                 summary.pages,
                 summary.seconds,
                 summary.written,
                 summary.unchanged,
+                summary.removed,
                 args.output.display()
             );
+            let search = &summary.search;
+            println!(
+                "Search index: {} records in {} shard(s), {} files, {:.1} MB, {:.2} s",
+                search.records,
+                search.shards,
+                search.files,
+                search.bytes as f64 / 1e6,
+                search.seconds
+            );
+            println!("{}", lint::summary_line(&summary.lint));
             let errors = summary
                 .problems
                 .iter()
@@ -108,18 +151,19 @@ fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(BuildError::Catalogue(problems)) => {
-            for p in &problems {
-                eprintln!("{p}");
-            }
-            eprintln!("error: {}", BuildError::Catalogue(problems));
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
+        Err(e) => build_failed(e),
+    }
+}
+
+/// Prints why a build failed (every catalogue problem, then the summary) and gives exit 1.
+pub(crate) fn build_failed(error: BuildError) -> ExitCode {
+    if let BuildError::Catalogue(problems) = &error {
+        for p in problems {
+            eprintln!("{p}");
         }
     }
+    eprintln!("error: {error}");
+    ExitCode::FAILURE
 }
 
 /// A progress bar on standard error; invisible when it is not a terminal.

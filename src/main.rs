@@ -1,6 +1,8 @@
 //! The `toolpages` binary.
 
 mod cli;
+mod cli_policy;
+mod cli_publish;
 
 use clap::Parser;
 

@@ -55,8 +55,9 @@ fn real_catalogue_builds_one_page_per_tool() {
         "index.html",
         "404.html",
         "servers/index.html",
-        "style.css",
-        "toolpages.js",
+        "sitemap.xml",
+        "robots.txt",
+        "llms.txt",
     ] {
         assert!(dir.path().join(file).is_file(), "{file} missing");
     }

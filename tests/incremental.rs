@@ -59,6 +59,40 @@ fn edit_server(content: &Path, line: usize, edit: impl FnOnce(&mut serde_json::V
     std::fs::write(&path, lines.join("\n")).unwrap();
 }
 
+/// The files whose bytes differ between two snapshots (or exist in only one).
+fn changed<'a>(
+    before: &'a BTreeMap<String, Vec<u8>>,
+    after: &'a BTreeMap<String, Vec<u8>>,
+) -> Vec<&'a String> {
+    let mut names: Vec<&String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|name| before.get(*name) != after.get(*name))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Asserts that the incremental output in `out` is byte for byte what a fresh build of
+/// `content` gives; returns the incremental files.
+fn assert_same_as_fresh_build(content: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let fresh = tempfile::tempdir().unwrap();
+    build_into(content, fresh.path());
+    let (incremental, fresh) = (files(out), files(fresh.path()));
+    assert_eq!(
+        incremental.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &fresh {
+        assert!(
+            incremental[name] == *bytes,
+            "{name} differs from a fresh build"
+        );
+    }
+    incremental
+}
+
 fn server_id(content: &Path, line: usize) -> String {
     let text = std::fs::read_to_string(content.join("catalogue.jsonl")).unwrap();
     let server: serde_json::Value = serde_json::from_str(text.lines().nth(line).unwrap()).unwrap();
@@ -85,10 +119,22 @@ fn one_edited_server_rewrites_only_its_files_and_matches_a_fresh_build() {
         let description = tool["description"].as_str().unwrap_or("").to_owned();
         tool["description"] = format!("Changed. {description}").into();
     });
+    let before = files(out.path());
     let second = build_into(content.path(), out.path());
     assert_eq!(second.pages, first.pages);
-    // The edited tool's page and its server page (the summary starts with "Changed.").
-    assert_eq!(second.written, 2, "{second:?}");
+    // The edited tool's page, its server page (the summary starts with "Changed."), its
+    // same-category siblings (which list its summary) and the server's llms.txt/tools.json
+    // are rewritten; listings and the search index may change too, other servers' pages not
+    // (none of the first 30 servers shares the edited tool's name).
+    let after = files(out.path());
+    let changed_servers: Vec<&String> = changed(&before, &after)
+        .into_iter()
+        .filter(|name| name.starts_with("servers/"))
+        .collect();
+    assert!(changed_servers.contains(&&format!("servers/{edited}/index.html")));
+    assert!(changed_servers
+        .iter()
+        .all(|name| name.starts_with(&format!("servers/{edited}/"))));
     assert_eq!(
         std::fs::read(&untouched_page).unwrap(),
         b"edited by hand",
@@ -96,19 +142,7 @@ fn one_edited_server_rewrites_only_its_files_and_matches_a_fresh_build() {
     );
     std::fs::write(&untouched_page, &original).unwrap();
 
-    let fresh = tempfile::tempdir().unwrap();
-    build_into(content.path(), fresh.path());
-    let (incremental, fresh) = (files(out.path()), files(fresh.path()));
-    assert_eq!(
-        incremental.keys().collect::<Vec<_>>(),
-        fresh.keys().collect::<Vec<_>>()
-    );
-    for (name, bytes) in &fresh {
-        assert!(
-            incremental[name] == *bytes,
-            "{name} differs from a fresh build"
-        );
-    }
+    let incremental = assert_same_as_fresh_build(content.path(), out.path());
     let page = String::from_utf8(incremental[&format!("servers/{edited}/index.html")].clone());
     assert!(page.unwrap().contains("Changed."));
 }
@@ -163,4 +197,111 @@ fn a_damaged_cache_means_a_full_render() {
     let summary = build_into(content.path(), out.path());
     assert_eq!(summary.written, 1, "only the damaged page differs");
     assert_eq!(std::fs::read(&page).unwrap(), original);
+}
+
+/// Tool pages show tools of the same name on other servers: a tool added to server B with
+/// the name of a tool of server A changes A's tool page, which must be rendered again even
+/// though A's own entry did not change.
+#[test]
+fn a_related_tool_on_another_server_renders_the_page_again() {
+    let content = content();
+    let out = tempfile::tempdir().unwrap();
+    build_into(content.path(), out.path());
+    let a = server_id(content.path(), 0);
+    let text = std::fs::read_to_string(content.path().join("catalogue.jsonl")).unwrap();
+    let server_a: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let tool = server_a["tools"][0].clone();
+    let name = tool["name"].as_str().unwrap().to_owned();
+    let b = server_id(content.path(), 1);
+    edit_server(content.path(), 1, |server| {
+        let tools = server["tools"].as_array_mut().unwrap();
+        assert!(tools.iter().all(|t| t["name"] != name.as_str()));
+        tools.push(tool);
+    });
+
+    let before = files(out.path());
+    build_into(content.path(), out.path());
+    let after = files(out.path());
+    let changed_on_a: Vec<&String> = changed(&before, &after)
+        .into_iter()
+        .filter(|f| f.starts_with(&format!("servers/{a}/")))
+        .collect();
+    assert!(
+        !changed_on_a.is_empty(),
+        "A's page of `{name}` now lists B's `{name}`"
+    );
+    let page = String::from_utf8(after[changed_on_a[0]].clone()).unwrap();
+    assert!(
+        page.contains(&format!("servers/{b}/")),
+        "{}",
+        changed_on_a[0]
+    );
+    assert_same_as_fresh_build(content.path(), out.path());
+}
+
+/// Tool pages link the attack patterns of their category: editing an attack pattern's title
+/// renders those pages again.
+#[test]
+fn an_edited_attack_pattern_renders_the_tool_pages_again() {
+    let content = content();
+    let attacks = content.path().join("attacks");
+    std::fs::create_dir(&attacks).unwrap();
+    for entry in std::fs::read_dir(root().join("content/attacks")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), attacks.join(entry.file_name())).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    build_into(content.path(), out.path());
+    assert!(files(out.path())
+        .iter()
+        .any(|(name, bytes)| name.starts_with("servers/")
+            && String::from_utf8_lossy(bytes).contains("Destructive action without review")));
+
+    let file = attacks.join("destructive-action-without-review.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text.replace(
+        "title: Destructive action without review",
+        "title: Irreversible action without review",
+    );
+    std::fs::write(&file, text).unwrap();
+    build_into(content.path(), out.path());
+    let after = assert_same_as_fresh_build(content.path(), out.path());
+    let linked = after
+        .iter()
+        .filter(|(name, bytes)| {
+            name.starts_with("servers/")
+                && String::from_utf8_lossy(bytes).contains("Irreversible action without review")
+        })
+        .count();
+    assert!(linked > 0, "tool pages link the renamed attack pattern");
+}
+
+/// With `--precompress`, a skipped page keeps its `.gz` and `.br` copies (the stale-file
+/// cleanup must not remove them), and a page whose copies are missing is written again.
+#[test]
+fn skipped_pages_keep_their_compressed_copies() {
+    let content = content();
+    let out = tempfile::tempdir().unwrap();
+    let publish = toolpages::site::PublishOptions {
+        precompress: true,
+        ..Default::default()
+    };
+    let opts = options(content.path(), out.path(), &root().join("templates"));
+    toolpages::site::build_with(&opts, &publish, &()).unwrap();
+    let before = files(out.path());
+    let server = server_id(content.path(), 4);
+    let page = format!("servers/{server}/index.html");
+    assert!(before.contains_key(&format!("{page}.br")));
+
+    let again = toolpages::site::build_with(&opts, &publish, &()).unwrap();
+    assert_eq!(again.removed, 0, "{again:?}");
+    assert_eq!(
+        files(out.path()),
+        before,
+        "a build with nothing changed changes nothing"
+    );
+
+    std::fs::remove_file(out.path().join(format!("{page}.gz"))).unwrap();
+    toolpages::site::build_with(&opts, &publish, &()).unwrap();
+    assert_eq!(files(out.path()), before, "the missing copy is back");
 }

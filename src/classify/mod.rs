@@ -1,22 +1,47 @@
 //! Risk classification: each tool's [`Category`], its [`RiskLevel`] (decided by one
 //! function, [`Category::level`]) and the evidence behind both.
 //!
-//! First version: annotations, then the verb of the name, then the description. Later work
-//! deepens the evidence (schema signals, conflicts, reviewed overrides).
+//! Inputs, in order of trust: the tool's MCP annotations (`readOnlyHint`, `destructiveHint`,
+//! `idempotentHint`, `openWorldHint`); the verb of its name ([`words`], [`lexicon`]); its
+//! description; its `inputSchema` (code, URL, path, money and bulk parameters) — gathered by
+//! [`signals::Evidence`]. A person's review ([`overrides`]) replaces the automatic result.
+//!
+//! [`classify`] is pure and does bounded work per tool (no regex, no per-call setup), so it
+//! runs over hundreds of thousands of tools in parallel.
 
-use crate::catalogue::Tool;
+pub mod agreement;
+mod claims;
+pub mod lexicon;
+pub mod overrides;
+mod params;
+mod rationale;
+pub mod signals;
+pub mod words;
+
+pub use overrides::{Override, Overrides, Review};
+pub use words::name_words;
+
+use crate::catalogue::{Annotations, Tool};
 use serde::Serialize;
+use signals::Evidence;
 
 /// What a tool does to the world, in the five categories that published catalogues use.
+/// Write and Destructive follow MCP's `destructiveHint`: "If true, the tool may perform
+/// destructive updates to its environment. If false, the tool performs only additive
+/// updates."
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Category {
-    /// Only reads or lists data.
+    /// Only reads or lists data (or opens, closes or picks the client's own connection).
     Read,
-    /// Creates or changes data.
+    /// Additive: creates new things or appends (create, add, post, send, comment, upload a
+    /// new file), leaving what was there as it was.
     Write,
-    /// Runs code, commands or queries.
+    /// Runs code, commands, queries or jobs.
     Execute,
-    /// Deletes data or makes changes that cannot be undone.
+    /// Not additive: may delete, overwrite, replace, move or rename, end or switch off what
+    /// is already there (delete, update, set, edit, move, close, cancel, disable, apply,
+    /// upgrade), or acts inside a live browser page on the user's behalf (click, type, fill),
+    /// where one action can delete or buy whatever the page offers.
     Destructive,
     /// Moves money or makes purchases.
     Financial,
@@ -77,6 +102,17 @@ impl Category {
         }
     }
 
+    /// What a tool of this category does, completing "it …": `only reads data`.
+    pub fn effect(self) -> &'static str {
+        match self {
+            Category::Read => "only reads data",
+            Category::Write => "adds new data without changing what is already there",
+            Category::Execute => "runs code, commands or jobs",
+            Category::Destructive => "can delete, overwrite or change what is already there",
+            Category::Financial => "moves money or changes what someone is charged",
+        }
+    }
+
     /// Parses a label or slug, case-insensitively.
     pub fn parse(text: &str) -> Option<Category> {
         Category::ALL
@@ -118,203 +154,243 @@ impl RiskLevel {
 /// The category of one tool and the evidence for it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Classification {
-    /// The decided category.
+    /// The decided category (the reviewed one when a person reviewed the tool).
     pub category: Category,
     /// `category.level()`, stored so templates need no logic.
     pub level: RiskLevel,
-    /// Evidence found, one short phrase each ("annotated read-only", "name starts with `delete`").
+    /// Evidence found, one short phrase each ("annotated read-only (`readOnlyHint: true`)",
+    /// "accepts a URL (`endpoint`)", "12 parameters").
     pub signals: Vec<String>,
-    /// Plain sentences explaining the decision, quoting the tool's own words.
+    /// Plain sentences explaining the decision, quoting the tool's own name and words.
     pub rationale: Vec<String>,
+    /// Where the evidence disagrees (annotation read-only, name says `delete`), one sentence
+    /// each, saying which side won and why. Empty when everything agrees.
+    pub conflicts: Vec<String>,
+    /// Set when a person reviewed the tool (`content/servers/<server>/<tool>.md`).
+    pub review: Option<Review>,
 }
 
-const DESTRUCTIVE: &[&str] = &[
-    "delete",
-    "remove",
-    "drop",
-    "destroy",
-    "purge",
-    "erase",
-    "wipe",
-    "truncate",
-    "terminate",
-    "kill",
-    "revoke",
-    "rm",
-    "unlink",
-    "uninstall",
-    "reset",
-    "clear",
-];
-const FINANCIAL: &[&str] = &[
-    "pay",
-    "purchase",
-    "buy",
-    "charge",
-    "refund",
-    "transfer",
-    "withdraw",
-    "deposit",
-    "invoice",
-    "checkout",
-    "payout",
-    "bill",
-    "subscribe",
-    "trade",
-    "order",
-    "sell",
-    "swap",
-];
-const EXECUTE: &[&str] = &[
-    "run",
-    "exec",
-    "execute",
-    "eval",
-    "evaluate",
-    "invoke",
-    "call",
-    "trigger",
-    "launch",
-    "start",
-    "deploy",
-    "query",
-    "sql",
-    "script",
-    "shell",
-    "command",
-    "navigate",
-    "click",
-    "screenshot",
-];
-const READ: &[&str] = &[
-    "get",
-    "list",
-    "read",
-    "search",
-    "find",
-    "fetch",
-    "describe",
-    "show",
-    "view",
-    "query",
-    "lookup",
-    "count",
-    "check",
-    "inspect",
-    "retrieve",
-    "browse",
-    "download",
-    "export",
-    "explain",
-    "analyze",
-    "validate",
-    "info",
-    "stats",
-    "status",
-    "preview",
-    "summarize",
-    "query",
-];
+/// What decided the automatic category, for the rationale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Basis {
+    /// `readOnlyHint: true`.
+    ReadOnlyHint,
+    /// `destructiveHint: true`.
+    DestructiveHint,
+    /// The verb of the name.
+    NameVerb,
+    /// `query` in the name and free-form code in the parameters.
+    QueryCode,
+    /// The worst operation the tool lists: for a generic verb (`manage`) in its description
+    /// or an `operation`/`action` enum, otherwise in that enum when riskier than the verb.
+    Operation,
+    /// The verb of the description (the name has none).
+    DescriptionVerb,
+    /// A read-only noun in a verb-less name (`status`).
+    ReadNoun,
+    /// Free-form code parameters and no verb.
+    CodeParams,
+    /// Nothing recognised: treated as able to change data.
+    Default,
+}
 
-/// Classifies a tool from its annotations, name and description.
+/// Classifies a tool from its annotations, name, description and `inputSchema`.
 pub fn classify(tool: &Tool) -> Classification {
-    let words = name_words(&tool.name);
-    let verb = words.first().map(String::as_str).unwrap_or("");
-    let mut signals = Vec::new();
-    let ann = tool.annotations.as_ref();
-    let category = if ann.and_then(|a| a.destructive_hint) == Some(true)
-        && ann.and_then(|a| a.read_only_hint) != Some(true)
-    {
-        signals.push("annotated destructive (`destructiveHint: true`)".to_owned());
-        Category::Destructive
-    } else if ann.and_then(|a| a.read_only_hint) == Some(true) {
-        signals.push("annotated read-only (`readOnlyHint: true`)".to_owned());
-        Category::Read
-    } else if let Some(c) = by_words(&words) {
-        signals.push(format!("name starts with `{verb}`"));
-        c
-    } else {
-        Category::Write
-    };
-    let rationale = vec![format!(
-        "`{}` is classed {} because it is {}.",
-        tool.name,
-        category.label(),
-        signals
-            .first()
-            .map(String::as_str)
-            .unwrap_or("not shown to be read-only")
-    )];
+    classify_with(tool, tool.annotations.as_ref())
+}
+
+/// Classifies a tool as if it had no annotations: what its name, description and schema
+/// alone say (used to measure the classifier against the annotations servers publish).
+pub fn classify_unannotated(tool: &Tool) -> Classification {
+    classify_with(tool, None)
+}
+
+fn classify_with(tool: &Tool, annotations: Option<&Annotations>) -> Classification {
+    let e = Evidence::of(tool);
+    let (automatic, basis, adjustments) = automatic(&e);
+    let mut conflicts = Vec::new();
+    let (category, basis) =
+        weigh_annotations(tool, annotations, &e, automatic, basis, &mut conflicts);
+    if let Some(claim) = &e.read_only_claim {
+        if category != Category::Read && !adjustments.read_only_applied {
+            conflicts.push(format!(
+                "Its description says it only reads (\"{claim}\"), but {}, so it is classed {}.",
+                because(&e, basis),
+                category.label()
+            ));
+        }
+    }
+    let signals = rationale::signals(annotations, &e);
+    let rationale = rationale::sentences(tool, &e, category, basis, &adjustments);
     Classification {
         category,
         level: category.level(),
         signals,
         rationale,
+        conflicts,
+        review: None,
     }
 }
 
-fn by_words(words: &[String]) -> Option<Category> {
-    let verb = words.first()?.as_str();
-    if DESTRUCTIVE.contains(&verb) {
-        Some(Category::Destructive)
-    } else if FINANCIAL.contains(&verb) {
-        Some(Category::Financial)
-    } else if READ.contains(&verb) {
-        Some(Category::Read)
-    } else if EXECUTE.contains(&verb) {
-        Some(Category::Execute)
+/// Which evidence beyond the basis changed the automatic category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Adjustments {
+    /// The description's read-only claim turned an Execute or unknown verb into Read.
+    read_only_applied: bool,
+    /// The description's warning turned Write or Execute into Destructive.
+    destructive_applied: bool,
+    /// A money word or parameter turned Write, Execute or Destructive into Financial.
+    money_applied: bool,
+    /// Free-form statements in a query language turned Write into Execute.
+    query_code_applied: bool,
+    /// An output path turned a reading verb (`export`, `download`) into Write.
+    output_applied: bool,
+}
+
+/// The category from the name, description and schema alone (annotations hidden).
+fn automatic(e: &Evidence) -> (Category, Basis, Adjustments) {
+    let (mut c, basis) = if let Some(op) = &e.operation {
+        (op.category, Basis::Operation)
+    } else if let Some(v) = &e.name_verb {
+        if v.word == "query" && !e.code_params.is_empty() {
+            (Category::Execute, Basis::QueryCode)
+        } else {
+            (v.category, Basis::NameVerb)
+        }
+    } else if e.generic_verb.is_some() {
+        (Category::Write, Basis::Default)
+    } else if let Some(v) = &e.description_verb {
+        (v.category, Basis::DescriptionVerb)
+    } else if e.read_noun.is_some() {
+        (Category::Read, Basis::ReadNoun)
+    } else if !e.code_params.is_empty() {
+        (Category::Execute, Basis::CodeParams)
     } else {
-        None
+        (Category::Write, Basis::Default)
+    };
+    let mut adjustments = Adjustments::default();
+    let weak = matches!(basis, Basis::Default | Basis::DescriptionVerb);
+    if e.read_only_claim.is_some()
+        && (matches!(c, Category::Execute) || (weak && c == Category::Write))
+    {
+        c = Category::Read;
+        adjustments.read_only_applied = true;
     }
+    if c == Category::Write
+        && e.query_code
+        && matches!(
+            basis,
+            Basis::NameVerb | Basis::Default | Basis::DescriptionVerb
+        )
+    {
+        // `write_cypher(query)`: the caller's statement runs, whatever the verb.
+        c = Category::Execute;
+        adjustments.query_code_applied = true;
+    }
+    if c == Category::Read && !e.output_params.is_empty() {
+        c = Category::Write;
+        adjustments.output_applied = true;
+    }
+    if e.destructive_claim.is_some() && matches!(c, Category::Write | Category::Execute) {
+        c = Category::Destructive;
+        adjustments.destructive_applied = true;
+    }
+    let money = e.money_noun.is_some()
+        || (!e.money_params.is_empty() && matches!(c, Category::Write | Category::Destructive));
+    if money
+        && matches!(
+            c,
+            Category::Write | Category::Execute | Category::Destructive
+        )
+    {
+        c = Category::Financial;
+        adjustments.money_applied = true;
+    }
+    (c, basis, adjustments)
 }
 
-/// Splits a tool name into lowercase words: `snake_case`, `camelCase`, `kebab-case`,
-/// `dotted.names` and spaces all split; `getHTTPStatus` gives `get`, `http`, `status`.
-pub fn name_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
+/// Weighs the MCP annotations against the automatic result. Annotations are trusted first,
+/// except that a hint never lowers a tool whose own words say it destroys or moves money:
+/// MCP calls the hints untrusted, and a poisoned `readOnlyHint` must not unlock `delete_*`.
+fn weigh_annotations(
+    tool: &Tool,
+    annotations: Option<&Annotations>,
+    e: &Evidence,
+    automatic: Category,
+    basis: Basis,
+    conflicts: &mut Vec<String>,
+) -> (Category, Basis) {
+    let Some(a) = annotations else {
+        return (automatic, basis);
+    };
+    let critical = matches!(automatic, Category::Destructive | Category::Financial);
+    let name = &tool.name;
+    if a.read_only_hint == Some(true) {
+        if critical {
+            conflicts.push(format!(
+                "The server annotates `{name}` read-only (`readOnlyHint: true`), but {}; the riskier reading is kept, so it is classed {}.",
+                because(e, basis),
+                automatic.label()
+            ));
+            return (automatic, basis);
         }
-        let boundary = c.is_uppercase()
-            && !current.is_empty()
-            && (chars[i - 1].is_lowercase()
-                || chars[i - 1].is_numeric()
-                || chars.get(i + 1).is_some_and(|n| n.is_lowercase()));
-        if boundary {
-            words.push(std::mem::take(&mut current));
+        if automatic != Category::Read {
+            conflicts.push(format!(
+                "The server annotates `{name}` read-only (`readOnlyHint: true`), and the annotation is trusted, although {}, which suggests {}.",
+                because(e, basis),
+                automatic.label()
+            ));
         }
-        current.extend(c.to_lowercase());
+        return (Category::Read, Basis::ReadOnlyHint);
     }
-    if !current.is_empty() {
-        words.push(current);
+    if a.destructive_hint == Some(true) {
+        if automatic == Category::Financial {
+            return (automatic, basis);
+        }
+        if automatic != Category::Destructive {
+            conflicts.push(format!(
+                "The server annotates `{name}` destructive (`destructiveHint: true`), and the annotation is trusted, although {}, which suggests {}.",
+                because(e, basis),
+                match automatic {
+                    Category::Read => "it only reads",
+                    Category::Write => "it only adds (Write)",
+                    _ => "it runs something (Execute)",
+                }
+            ));
+        }
+        return (Category::Destructive, Basis::DestructiveHint);
     }
-    words
+    if a.destructive_hint == Some(false) && automatic == Category::Destructive {
+        conflicts.push(format!(
+            "The server annotates `{name}` as not destructive (`destructiveHint: false`), but {}; the riskier reading is kept.",
+            because(e, basis)
+        ));
+    }
+    if a.read_only_hint == Some(false) && automatic == Category::Read {
+        // `false` is MCP's default value, so stating it says little; the words decide.
+        conflicts.push(format!(
+            "The server annotates `{name}` as not read-only (`readOnlyHint: false`), but {}, so it is classed Read.",
+            because(e, basis),
+        ));
+    }
+    (automatic, basis)
+}
+
+/// "its name's verb is `delete`": the evidence behind a basis, as a clause.
+fn because(e: &Evidence, basis: Basis) -> String {
+    match (basis, &e.name_verb, &e.operation, &e.description_verb) {
+        (Basis::NameVerb | Basis::QueryCode, Some(v), _, _) => {
+            format!("its name's verb is `{}`", v.word)
+        }
+        (Basis::Operation, _, Some(op), _) => format!("it offers the operation `{}`", op.word),
+        (Basis::DescriptionVerb, _, _, Some(v)) => {
+            format!("its description's verb is \"{}\"", v.word)
+        }
+        (Basis::CodeParams, ..) => "it takes free-form code".to_owned(),
+        (Basis::ReadNoun, ..) => "its name names a read-only fact".to_owned(),
+        _ => "nothing in its name or description shows that it only reads".to_owned(),
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_every_naming_style() {
-        assert_eq!(
-            name_words("start_dicom_export_job"),
-            ["start", "dicom", "export", "job"]
-        );
-        assert_eq!(name_words("getHTTPStatus"), ["get", "http", "status"]);
-        assert_eq!(name_words("files.delete-all"), ["files", "delete", "all"]);
-        assert_eq!(name_words("Search Docs"), ["search", "docs"]);
-    }
-
-    #[test]
-    fn level_follows_category() {
-        assert_eq!(Category::Financial.level(), RiskLevel::Critical);
-        assert_eq!(Category::Read.level(), RiskLevel::Low);
-    }
-}
+mod tests;

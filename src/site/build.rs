@@ -1,17 +1,15 @@
 //! `toolpages build`: load → analyse → plan → render and write, in parallel.
 
-use super::cache::{self, BuildCache};
-use super::output::{DiskOutput, Output, Written};
+use super::cache::BuildCache;
+use super::output::{Output, Written};
 use super::pages::{plan, Page};
-use super::templates::environment;
+use super::search::{write_index, SearchError, SearchSummary};
 use super::{Config, SiteData};
 use crate::catalogue::{self, Problem};
 use minijinja::Environment;
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
-use walkdir::WalkDir;
 
 /// Where a build reads from and writes to.
 #[derive(Debug, Clone)]
@@ -47,6 +45,15 @@ pub struct BuildSummary {
     pub seconds: f64,
     /// Every catalogue problem found (errors were skipped only with `skip_invalid`).
     pub problems: Vec<Problem>,
+    /// The search index (its files are also counted in `written` / `unchanged`).
+    pub search: SearchSummary,
+    /// Files from earlier builds removed because this build no longer produces them.
+    pub removed: usize,
+    /// Things the user should know that are not errors (such as an output folder that was
+    /// not cleaned).
+    pub notes: Vec<String>,
+    /// Every lint finding on the built catalogue ([`catalogue::lint()`]).
+    pub lint: Vec<Problem>,
 }
 
 /// Why a build failed.
@@ -66,6 +73,22 @@ pub enum BuildError {
         /// MiniJinja's error, with the template line.
         message: String,
     },
+    /// A sample policy the build would write breaks the policy spec (a generator bug): the
+    /// server, the tool (none for the server-wide document), the format and every problem.
+    #[error("invalid sample policy for server `{server}`{}{}: {}", .tool.as_ref().map(|t| format!(", tool `{t}`")).unwrap_or_default(), if .format.is_empty() { String::new() } else { format!(" ({})", .format) }, .problems.join("; "))]
+    Policy {
+        /// The server id.
+        server: String,
+        /// The tool, or `None` for the server's whole policy.
+        tool: Option<String>,
+        /// `PolicyLayer JSON` or `Intercept YAML` (empty when writing failed).
+        format: String,
+        /// What is wrong, one problem each.
+        problems: Vec<String>,
+    },
+    /// The search index could not be built or written.
+    #[error(transparent)]
+    Search(#[from] SearchError),
     /// Reading input or writing output failed.
     #[error("{path}: {source}")]
     Io {
@@ -93,89 +116,122 @@ pub trait Progress: Sync {
 
 impl Progress for () {}
 
-/// Loads, analyses and renders the site into `options.output`.
+/// Loads, analyses and renders the site into `options.output` (see
+/// [`super::publish::build_with`] for precompression and a smaller sitemap chunk).
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildSummary, BuildError> {
-    let started = Instant::now();
-    let loaded = catalogue::load(&options.content).map_err(|source| BuildError::Io {
+    super::publish::build_with(
+        options,
+        &super::publish::PublishOptions::default(),
+        progress,
+    )
+}
+
+/// Loads and analyses the catalogue of `options.content`; the problems come back too (only
+/// warnings, or errors when `skip_invalid` is set).
+pub(crate) fn load_site(options: &BuildOptions) -> Result<(SiteData, Vec<Problem>), BuildError> {
+    let mut loaded = catalogue::load(&options.content).map_err(|source| BuildError::Io {
         path: options.content.clone(),
         source,
     })?;
+    let (overrides, attacks) = super::browse::load_content(&options.content, &mut loaded);
     if loaded.error_count() > 0 && !options.skip_invalid {
         return Err(BuildError::Catalogue(loaded.problems));
     }
-    let data = SiteData::new(options.config.clone(), loaded.catalogue);
-    let out = DiskOutput::new(&options.output).map_err(|source| BuildError::Io {
-        path: options.output.clone(),
-        source,
-    })?;
-    let env = environment(Some(&options.templates), data.config.base_path());
-    let cache = BuildCache::open(&options.output, &options.templates, &data).map_err(|source| {
-        BuildError::Io {
-            path: options.output.join(cache::FILE),
-            source,
-        }
-    })?;
-    // A server page or tool page whose inputs did not change since the last build, and whose
-    // file is still there, already holds the bytes this build would render.
-    let skip = |page: &Page, file: &str| match *page {
-        Page::Server(s) | Page::Tool(s, _) => {
-            cache.unchanged(s) && options.output.join(file).is_file()
-        }
-        _ => false,
-    };
-    let mut summary = render_pages(&data, &env, &out, progress, &skip)?;
-    let (written, unchanged) = copy_static(&options.static_dir, &out)?;
-    summary.written += written;
-    summary.unchanged += unchanged;
-    summary.problems = loaded.problems;
-    cache.save().map_err(|source| BuildError::Io {
-        path: options.output.join(cache::FILE),
-        source,
-    })?;
-    summary.seconds = started.elapsed().as_secs_f64();
-    // Freeing a large catalogue costs a fifth of a rebuild with nothing to do; a background
-    // thread does it, so the summary comes at once (and a command-line process exits
-    // without waiting for it).
-    std::thread::spawn(move || drop(data));
-    Ok(summary)
+    let data = SiteData::with_content(
+        options.config.clone(),
+        loaded.catalogue,
+        &overrides,
+        attacks,
+    );
+    Ok((data, loaded.problems))
 }
 
-/// Renders every page of `data` into `out` in one rayon pass; returns the counts (no
-/// problems, no time: the caller fills those in).
+/// Renders every page of `data` into `out` in one rayon pass while the search index is built
+/// beside it; returns the counts (no problems, no time: the caller fills those in).
 pub fn render_site(
     data: &SiteData,
     env: &Environment<'static>,
     out: &dyn Output,
     progress: &dyn Progress,
 ) -> Result<BuildSummary, BuildError> {
-    render_pages(data, env, out, progress, &|_, _| false)
+    render_site_with(data, env, out, progress, None)
 }
 
-/// [`render_site`], leaving out the pages `skip(page, file)` says are already written
-/// (they count as unchanged). Each rayon worker renders into one reused buffer.
-fn render_pages(
+/// [`render_site`], leaving out the server and tool pages `cache` says are already in `out`
+/// byte for byte (they count as unchanged, and `out` is told they are kept, see
+/// [`Output::reuse`]).
+pub(crate) fn render_site_with(
     data: &SiteData,
     env: &Environment<'static>,
     out: &dyn Output,
     progress: &dyn Progress,
-    skip: &(dyn Fn(&Page, &str) -> bool + Sync),
+    cache: Option<&BuildCache>,
 ) -> Result<BuildSummary, BuildError> {
+    super::policies::check_all(data)?;
     let pages = plan(data);
     progress.start(pages.len());
     let written = AtomicUsize::new(0);
     let unchanged = AtomicUsize::new(0);
+    let (rendered, search) = std::thread::scope(|scope| {
+        let search = scope.spawn(|| write_index(data, out));
+        let rendered = render_pages(
+            &pages,
+            data,
+            env,
+            out,
+            progress,
+            cache,
+            [&written, &unchanged],
+        );
+        (rendered, search.join())
+    });
+    rendered?;
+    let search =
+        search.unwrap_or_else(|_| Err(SearchError::Pagefind("the indexer panicked".into())))?;
+    Ok(BuildSummary {
+        servers: data.catalogue.servers.len(),
+        tools: data.catalogue.tool_count(),
+        pages: pages.len(),
+        written: written.into_inner() + search.written,
+        unchanged: unchanged.into_inner() + search.unchanged,
+        search,
+        ..BuildSummary::default()
+    })
+}
+
+/// Renders and writes `pages` in parallel; `counts` are the written and unchanged tallies.
+/// Each rayon worker renders into one reused buffer.
+fn render_pages(
+    pages: &[Page],
+    data: &SiteData,
+    env: &Environment<'static>,
+    out: &dyn Output,
+    progress: &dyn Progress,
+    cache: Option<&BuildCache>,
+    [written, unchanged]: [&AtomicUsize; 2],
+) -> Result<(), BuildError> {
     pages.par_iter().try_for_each_init(
         || Vec::with_capacity(64 * 1024),
         |buffer, page| {
             let file = page.file(data);
-            let count = if skip(page, &file) {
-                &unchanged
+            // A server or tool page whose server's fingerprint is unchanged since the last
+            // build, and whose file is still there, already holds the bytes this build would
+            // render; `reuse` also keeps it (and its compressed copies) from the stale-file
+            // cleanup.
+            let skip = match (*page, cache) {
+                (Page::Server(s) | Page::Tool(s, _), Some(cache)) => {
+                    cache.unchanged(s) && out.reuse(&file)
+                }
+                _ => false,
+            };
+            let count = if skip {
+                unchanged
             } else {
                 buffer.clear();
-                render_page(page, data, env, &file, buffer)?;
+                render_page_into(page, data, env, &file, buffer)?;
                 match out.write(&file, buffer) {
-                    Ok(Written::Changed) => &written,
-                    Ok(Written::Unchanged) => &unchanged,
+                    Ok(Written::Changed) => written,
+                    Ok(Written::Unchanged) => unchanged,
                     Err(source) => {
                         return Err(BuildError::Io {
                             path: file.into(),
@@ -188,24 +244,36 @@ fn render_pages(
             progress.tick();
             Ok(())
         },
-    )?;
-    Ok(BuildSummary {
-        servers: data.catalogue.servers.len(),
-        tools: data.catalogue.tool_count(),
-        pages: pages.len(),
-        written: written.into_inner(),
-        unchanged: unchanged.into_inner(),
-        ..BuildSummary::default()
-    })
+    )
 }
 
-fn render_page(
+/// Renders one page with `env` (`file` is its output path, for error messages). `build`,
+/// `check` and the preview server all render through here.
+pub(crate) fn render_page(
+    page: &Page,
+    data: &SiteData,
+    env: &Environment<'static>,
+    file: &str,
+) -> Result<String, BuildError> {
+    let mut buffer = Vec::new();
+    render_page_into(page, data, env, file, &mut buffer)?;
+    // Templates and generated texts are UTF-8 strings, so this never replaces anything.
+    Ok(String::from_utf8(buffer)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// [`render_page`], appending the bytes to `buffer` (reused across pages by the build).
+fn render_page_into(
     page: &Page,
     data: &SiteData,
     env: &Environment<'static>,
     file: &str,
     buffer: &mut Vec<u8>,
 ) -> Result<(), BuildError> {
+    if let Some(text) = page.generated(data) {
+        buffer.extend_from_slice(text?.as_bytes());
+        return Ok(());
+    }
     let fail = |e: minijinja::Error| BuildError::Render {
         page: file.to_owned(),
         template: page.template().to_owned(),
@@ -227,36 +295,4 @@ pub fn render_error_text(error: &minijinja::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-/// Copies every file under `static_dir` (if it exists) to the output root.
-fn copy_static(static_dir: &Path, out: &dyn Output) -> Result<(usize, usize), BuildError> {
-    let mut counts = (0, 0);
-    if !static_dir.is_dir() {
-        return Ok(counts);
-    }
-    for entry in WalkDir::new(static_dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| BuildError::Io {
-            path: static_dir.to_path_buf(),
-            source: e.into(),
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let io = |source| BuildError::Io {
-            path: entry.path().to_path_buf(),
-            source,
-        };
-        let bytes = std::fs::read(entry.path()).map_err(io)?;
-        let relative = entry
-            .path()
-            .strip_prefix(static_dir)
-            .unwrap_or(entry.path());
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        match out.write(&relative, &bytes).map_err(io)? {
-            Written::Changed => counts.0 += 1,
-            Written::Unchanged => counts.1 += 1,
-        }
-    }
-    Ok(counts)
 }

@@ -1,9 +1,12 @@
 //! The incremental build cache: which servers' pages are already in the output folder,
 //! byte for byte as this build would render them.
 //!
-//! A server's pages (its page and its tool pages) are a function of its catalogue entry, its
-//! routes and the build itself (the `toolpages` executable, the templates and the settings).
-//! Each server gets a fingerprint, a BLAKE3 hash of all of these; the fingerprints of a
+//! A server's pages (its page and its tool pages) are a function of the context each page
+//! renders with ([`Page::context`]) and the build itself (the `toolpages` executable, the
+//! templates and the published names of the static files, which change with their content).
+//! The contexts hold everything a page shows, including what comes from outside the server's
+//! own entry: related tools of other servers, attack patterns, reviews, policies and the
+//! settings. Each server gets a fingerprint, a BLAKE3 hash of all of these; the fingerprints of a
 //! successful build are stored in [`FILE`] in the output folder. The next build renders a
 //! server's pages only when its fingerprint is new or one of its files is missing; every
 //! other page (home, listings, anything added later) is always rendered, and written only
@@ -11,9 +14,12 @@
 //! renders everything.
 //!
 //! Invariant for anyone adding to the server and tool pages: whatever they show must come
-//! from the server's own entry, its routes or the settings; anything else must be hashed into
-//! [`BuildCache::server_fingerprint`], or an edit elsewhere would leave those pages stale.
+//! from their context or the templates; anything else (a new template global or filter that
+//! reads data) must be hashed into [`BuildCache::server_fingerprint`] or the build
+//! fingerprint, or an edit elsewhere would leave those pages stale.
 
+use super::pages::Page;
+use super::publish::assets::Assets;
 use super::templates::BUILTIN;
 use super::SiteData;
 use std::collections::HashSet;
@@ -39,9 +45,15 @@ pub struct BuildCache {
 impl BuildCache {
     /// Reads the cache of the output folder `output` and removes the file (it is written
     /// again by [`BuildCache::save`] once the build succeeds), then fingerprints every server
-    /// of `data`. `templates` is the site's templates folder. A missing or unreadable cache
-    /// means every server is rendered; only failing to remove the file is an error.
-    pub fn open(output: &Path, templates: &Path, data: &SiteData) -> io::Result<BuildCache> {
+    /// of `data`. `templates` is the site's templates folder, `assets` the static files the
+    /// pages link to. A missing or unreadable cache means every server is rendered; only
+    /// failing to remove the file is an error.
+    pub fn open(
+        output: &Path,
+        templates: &Path,
+        data: &SiteData,
+        assets: &Assets,
+    ) -> io::Result<BuildCache> {
         let path = output.join(FILE);
         let previous = match std::fs::read_to_string(&path) {
             Ok(text) => parse(&text),
@@ -51,7 +63,7 @@ impl BuildCache {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        let current = match build_fingerprint(templates, data) {
+        let current = match build_fingerprint(templates, assets) {
             Some(build) => fingerprints(&build, data),
             // Without a fingerprint of the executable nothing can be trusted: hashes that
             // cannot match a stored one.
@@ -91,9 +103,9 @@ impl BuildCache {
     }
 
     /// The fingerprint of server `s`: `build` (the hash of the executable, the templates and
-    /// the settings), then the server's entry as JSON and its page paths. `buffer` is scratch
-    /// space, reused across calls (hashing a few large chunks is several times faster than
-    /// many small ones).
+    /// the static files' names), then the file and the context (as JSON) of the server page
+    /// and of each tool page. `buffer` is scratch space, reused across calls (hashing a few
+    /// large chunks is several times faster than many small ones).
     pub fn server_fingerprint(
         build: &blake3::Hash,
         data: &SiteData,
@@ -102,11 +114,14 @@ impl BuildCache {
     ) -> blake3::Hash {
         buffer.clear();
         buffer.extend_from_slice(build.as_bytes());
-        // Writing to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *buffer, &data.catalogue.servers[s]);
-        let _ = write!(buffer, "\0{}", data.routes.server(s));
-        for t in 0..data.routes.tools[s].len() {
-            let _ = write!(buffer, "\0{}", data.routes.tool(s, t));
+        let tools = (0..data.catalogue.servers[s].tools.len()).map(|t| Page::Tool(s, t));
+        for page in std::iter::once(Page::Server(s)).chain(tools) {
+            // Writing to a Vec cannot fail; a context that cannot be serialized leaves an
+            // error mark, which is still a function of the data.
+            let _ = write!(buffer, "\0{}\0", page.file(data));
+            if serde_json::to_writer(&mut *buffer, &page.context(data)).is_err() {
+                buffer.extend_from_slice(b"\0unserializable");
+            }
         }
         blake3::hash(buffer)
     }
@@ -132,10 +147,11 @@ fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<blake3::Hash> {
         .collect()
 }
 
-/// What every page depends on besides its own data: the running executable (so any change
+/// What every page depends on besides its context: the running executable (so any change
 /// of toolpages itself renders everything again), the built-in and the site's templates,
-/// and the settings. `None` when the executable cannot be read.
-fn build_fingerprint(templates: &Path, data: &SiteData) -> Option<blake3::Hash> {
+/// and the published (content-hashed) names of the static files. `None` when the
+/// executable cannot be read.
+fn build_fingerprint(templates: &Path, assets: &Assets) -> Option<blake3::Hash> {
     let mut hasher = blake3::Hasher::new();
     let exe = std::env::current_exe().ok()?;
     hasher.update_reader(std::fs::File::open(exe).ok()?).ok()?;
@@ -155,6 +171,8 @@ fn build_fingerprint(templates: &Path, data: &SiteData) -> Option<blake3::Hash> 
             let _ = hasher.update_reader(file);
         }
     }
-    let _ = serde_json::to_writer(&mut hasher, &data.config);
+    for (name, published) in assets.published_names() {
+        let _ = write!(hasher, "\0asset\0{name}\0{published}");
+    }
     Some(hasher.finalize())
 }

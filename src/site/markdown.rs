@@ -36,9 +36,62 @@ pub fn to_safe_html(markdown: &str) -> String {
         }),
         other => other,
     });
+    let events = heading_anchors(events.collect());
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 4);
-    html::push_html(&mut out, events);
+    html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// Gives a heading the GitHub-style id (`## Nested containers (cloud)` →
+/// `nested-containers-cloud`) when a link in the same text points at it (`#nested-...`), so
+/// a description's own table of contents works. Only linked headings get an id, so a heading
+/// such as "Parameters" never duplicates an id of the page around it.
+fn heading_anchors(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let targets: std::collections::HashSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                dest_url.strip_prefix('#').map(str::to_owned)
+            }
+            _ => None,
+        })
+        .collect();
+    if targets.is_empty() {
+        return events;
+    }
+    for i in 0..events.len() {
+        if !matches!(&events[i], Event::Start(Tag::Heading { id: None, .. })) {
+            continue;
+        }
+        let mut text = String::new();
+        for e in &events[i + 1..] {
+            match e {
+                Event::End(pulldown_cmark::TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+        }
+        let slug = github_slug(&text);
+        if targets.contains(&slug) {
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(slug));
+            }
+        }
+    }
+    events
+}
+
+/// GitHub's heading slug: lowercase, punctuation other than `-` and `_` removed, spaces to `-`.
+fn github_slug(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
 }
 
 fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
@@ -72,6 +125,16 @@ mod tests {
         assert!(!html.contains("data:"), "{html}");
         assert!(html.contains("href=\"https://x.org\""));
         assert!(html.contains("href=\"/local\""));
+    }
+
+    #[test]
+    fn headings_linked_from_the_text_get_their_anchor() {
+        let html = to_safe_html("See [below](#nested-containers-cloud-infra).\n\n## Nested containers (cloud, infra)\n\n## Parameters\n");
+        assert!(
+            html.contains(r#"<h2 id="nested-containers-cloud-infra">"#),
+            "{html}"
+        );
+        assert!(html.contains("<h2>Parameters</h2>"), "{html}");
     }
 
     #[test]

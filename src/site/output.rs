@@ -19,6 +19,14 @@ pub enum Written {
 pub trait Output: Sync {
     /// Stores `bytes` at `path` (relative, `/`-separated, such as `servers/x/index.html`).
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<Written>;
+
+    /// Keeps the file an earlier build stored at `path` as it is, as if this build had
+    /// written the same bytes (the incremental build cache skips pages it knows are
+    /// unchanged); returns false when there is no such file, and the caller must write it.
+    /// Outputs that hold nothing from earlier builds (memory) always return false.
+    fn reuse(&self, _path: &str) -> bool {
+        false
+    }
 }
 
 /// Files under a folder on disk.
@@ -75,6 +83,10 @@ impl Output for DiskOutput {
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, &target)?;
         Ok(Written::Changed)
+    }
+
+    fn reuse(&self, path: &str) -> bool {
+        self.root.join(path).is_file()
     }
 }
 

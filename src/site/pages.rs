@@ -1,11 +1,12 @@
 //! The plan (every page of the site, decided once) and the context each page renders with.
 
+use super::browse;
 use super::faq::tool_faq;
+use super::policies::{server_texts, tool_texts, PolicyTexts};
 use super::templates::script_json;
-use super::SiteData;
+use super::{BuildError, SiteData};
 use crate::catalogue::schema;
-use crate::classify::Category;
-use crate::policy::{intercept, policylayer};
+use crate::classify::{Category, RiskLevel};
 use minijinja::{context, Value};
 use serde::Serialize;
 
@@ -20,13 +21,31 @@ pub enum Page {
     Server(usize),
     /// `/servers/<server>/<tool>/`.
     Tool(usize, usize),
+    /// `/search/`: the search page (the index itself is built by [`super::search`]).
+    Search,
     /// `/404.html`.
     NotFound,
+    /// `/servers/<server>/policy.json`: the server's PolicyLayer policy (no template).
+    PolicyJson(usize),
+    /// `/servers/<server>/intercept.yaml`: the server's Intercept policy (no template).
+    InterceptYaml(usize),
+    /// `/categories/`: every category with its count.
+    CategoryIndex,
+    /// `/categories/<category>/` and `/categories/<category>/page/<n>/` (1-based).
+    Category(Category, usize),
+    /// `/risk/`: every risk level with its count.
+    RiskIndex,
+    /// `/risk/<level>/` and `/risk/<level>/page/<n>/` (1-based).
+    Risk(RiskLevel, usize),
+    /// `/attacks/`: every attack pattern.
+    AttackIndex,
+    /// `/attacks/<slug>/`: attack pattern `data.attacks[i]`.
+    Attack(usize),
 }
 
 /// Every page of the site, in a deterministic order.
 pub fn plan(data: &SiteData) -> Vec<Page> {
-    let mut pages = vec![Page::Home, Page::NotFound];
+    let mut pages = vec![Page::Home, Page::Search, Page::NotFound];
     let index_pages = data
         .catalogue
         .servers
@@ -37,7 +56,11 @@ pub fn plan(data: &SiteData) -> Vec<Page> {
     for (s, server) in data.catalogue.servers.iter().enumerate() {
         pages.push(Page::Server(s));
         pages.extend((0..server.tools.len()).map(|t| Page::Tool(s, t)));
+        if !server.tools.is_empty() {
+            pages.extend([Page::PolicyJson(s), Page::InterceptYaml(s)]);
+        }
     }
+    pages.extend(browse::plan(data));
     pages
 }
 
@@ -45,7 +68,7 @@ impl Page {
     /// The output file, relative to the output folder: `servers/x/index.html`, `404.html`.
     pub fn file(&self, data: &SiteData) -> String {
         match *self {
-            Page::NotFound => "404.html".to_owned(),
+            Page::NotFound | Page::PolicyJson(_) | Page::InterceptYaml(_) => self.path(data),
             _ => format!("{}index.html", self.path(data)),
         }
     }
@@ -58,7 +81,16 @@ impl Page {
             Page::ServerIndex(n) => format!("servers/page/{n}/"),
             Page::Server(s) => data.routes.server(s),
             Page::Tool(s, t) => data.routes.tool(s, t),
+            Page::Search => "search/".to_owned(),
             Page::NotFound => "404.html".to_owned(),
+            Page::PolicyJson(s) => format!("{}policy.json", data.routes.server(s)),
+            Page::InterceptYaml(s) => format!("{}intercept.yaml", data.routes.server(s)),
+            Page::CategoryIndex => "categories/".to_owned(),
+            Page::Category(c, n) => browse::category_path(c, n),
+            Page::RiskIndex => "risk/".to_owned(),
+            Page::Risk(l, n) => browse::risk_path(l, n),
+            Page::AttackIndex => "attacks/".to_owned(),
+            Page::Attack(a) => browse::attack_path(data, a),
         }
     }
 
@@ -69,8 +101,32 @@ impl Page {
             Page::ServerIndex(_) => "servers.html",
             Page::Server(_) => "server.html",
             Page::Tool(..) => "tool.html",
+            Page::Search => "search.html",
             Page::NotFound => "404.html",
+            Page::PolicyJson(_) | Page::InterceptYaml(_) => "(generated)",
+            Page::CategoryIndex => "categories.html",
+            Page::RiskIndex => "risk.html",
+            Page::Category(..) | Page::Risk(..) => "tool_list.html",
+            Page::AttackIndex => "attacks.html",
+            Page::Attack(_) => "attack.html",
         }
+    }
+
+    /// The text of an output written without a template (the server policy files), or
+    /// `None` for a templated page.
+    pub fn generated(&self, data: &SiteData) -> Option<Result<String, BuildError>> {
+        let (s, json) = match *self {
+            Page::PolicyJson(s) => (s, true),
+            Page::InterceptYaml(s) => (s, false),
+            _ => return None,
+        };
+        let texts = server_texts(data, s).map_err(|e| BuildError::Policy {
+            server: data.catalogue.servers[s].id.clone(),
+            tool: None,
+            format: String::new(),
+            problems: vec![e.to_string()],
+        });
+        Some(texts.map(|t| if json { t.json } else { t.yaml }))
     }
 
     /// The context the template renders with. Every page gets `config`, `page_path` and
@@ -87,7 +143,13 @@ impl Page {
             Page::ServerIndex(n) => server_index(data, n),
             Page::Server(s) => server_page(data, s),
             Page::Tool(s, t) => tool_page(data, s, t),
-            Page::NotFound => context! {},
+            Page::NotFound | Page::PolicyJson(_) | Page::InterceptYaml(_) => context! {},
+            Page::CategoryIndex | Page::RiskIndex => browse::overview(data),
+            Page::Category(c, n) => browse::category_page(data, c, n),
+            Page::Risk(l, n) => browse::risk_page(data, l, n),
+            Page::AttackIndex => browse::attack_index(data),
+            Page::Attack(a) => browse::attack_page(data, a),
+            Page::Search => super::search::page_context(data),
         };
         context! { ..own, ..common }
     }
@@ -106,7 +168,11 @@ struct ServerSummary<'a> {
 
 /// A tool as listings show it.
 #[derive(Serialize)]
-struct ToolSummary<'a> {
+pub(super) struct ToolSummary<'a> {
+    server_id: &'a str,
+    server_name: &'a str,
+    server_path: String,
+    rule: String,
     name: &'a str,
     title: &'a str,
     summary: String,
@@ -115,16 +181,6 @@ struct ToolSummary<'a> {
     category_slug: &'static str,
     level: &'static str,
     level_slug: &'static str,
-}
-
-/// Counts per category, in [`Category::ALL`] order, as `{label, slug, level, count}`.
-#[derive(Serialize)]
-struct CategoryCount {
-    label: &'static str,
-    slug: &'static str,
-    level: &'static str,
-    level_slug: &'static str,
-    count: usize,
 }
 
 fn server_summary(data: &SiteData, s: usize) -> ServerSummary<'_> {
@@ -139,10 +195,15 @@ fn server_summary(data: &SiteData, s: usize) -> ServerSummary<'_> {
     }
 }
 
-fn tool_summary(data: &SiteData, s: usize, t: usize) -> ToolSummary<'_> {
-    let tool = &data.catalogue.servers[s].tools[t];
+pub(super) fn tool_summary(data: &SiteData, s: usize, t: usize) -> ToolSummary<'_> {
+    let server = &data.catalogue.servers[s];
+    let tool = &server.tools[t];
     let c = &data.analysis[s][t].classification;
     ToolSummary {
+        server_id: &server.id,
+        server_name: &server.name,
+        server_path: data.routes.server(s),
+        rule: browse::rule_text(&data.analysis[s][t].policy.action),
         name: &tool.name,
         title: tool.display_title(),
         summary: summary(tool.description.as_deref().unwrap_or("")),
@@ -164,30 +225,7 @@ pub fn summary(description: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
-fn category_counts<'a>(categories: impl Iterator<Item = &'a Category>) -> Vec<CategoryCount> {
-    let mut counts = [0usize; 5];
-    for c in categories {
-        counts[Category::ALL.iter().position(|x| x == c).unwrap_or(0)] += 1;
-    }
-    Category::ALL
-        .iter()
-        .zip(counts)
-        .map(|(c, count)| CategoryCount {
-            label: c.label(),
-            slug: c.slug(),
-            level: c.level().label(),
-            level_slug: c.level().slug(),
-            count,
-        })
-        .collect()
-}
-
 fn home(data: &SiteData) -> Value {
-    let all = data
-        .analysis
-        .iter()
-        .flatten()
-        .map(|a| &a.classification.category);
     let largest: Vec<ServerSummary> = {
         let mut order: Vec<usize> = (0..data.catalogue.servers.len()).collect();
         order.sort_by_key(|&s| std::cmp::Reverse(data.catalogue.servers[s].tools.len()));
@@ -200,7 +238,7 @@ fn home(data: &SiteData) -> Value {
     context! {
         server_count => data.catalogue.servers.len(),
         tool_count => data.catalogue.tool_count(),
-        categories => category_counts(all),
+        categories => browse::site_categories(data),
         largest_servers => largest,
     }
 }
@@ -236,12 +274,9 @@ fn server_page(data: &SiteData, s: usize) -> Value {
     let tools: Vec<ToolSummary> = (0..server.tools.len())
         .map(|t| tool_summary(data, s, t))
         .collect();
-    let policies: Vec<_> = data.analysis[s].iter().map(|a| &a.policy).collect();
-    let description = format!(
-        "Sample policy for the {} MCP server ({} tools), generated by toolpages.",
-        server.name,
-        server.tools.len()
-    );
+    // `render_site` validated every policy before rendering, so an error here cannot reach
+    // a page; its text is shown rather than a panic.
+    let texts = server_texts(data, s).unwrap_or_else(PolicyTexts::failed);
     context! {
         server => server_summary(data, s),
         repository => server.repository.as_deref(),
@@ -249,9 +284,11 @@ fn server_page(data: &SiteData, s: usize) -> Value {
         license => server.license.as_deref(),
         version => server.version.as_deref(),
         tools,
-        categories => category_counts(data.analysis[s].iter().map(|a| &a.classification.category)),
-        policy_json => policylayer::to_string(&policies),
-        policy_yaml => intercept::to_string(&description, &policies),
+        breakdown => browse::server_breakdown(data, s),
+        policy_json => texts.json,
+        policy_yaml => texts.yaml,
+        policy_json_file => Page::PolicyJson(s).path(data),
+        policy_yaml_file => Page::InterceptYaml(s).path(data),
     }
 }
 
@@ -259,15 +296,15 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
     let server = &data.catalogue.servers[s];
     let tool = &server.tools[t];
     let analysis = &data.analysis[s][t];
-    let policy = [&analysis.policy];
+    let texts = tool_texts(data, s, t).unwrap_or_else(PolicyTexts::failed);
     let faq = tool_faq(server, tool, analysis);
     let server_path = data.routes.server(s);
     let tool_path = data.routes.tool(s, t);
     let breadcrumbs = [
-        ("Home", data.config.permalink("")),
-        ("Servers", data.config.permalink("servers/")),
-        (server.name.as_str(), data.config.permalink(&server_path)),
-        (tool.name.as_str(), data.config.permalink(&tool_path)),
+        ("Home", String::new()),
+        ("Servers", "servers/".to_owned()),
+        (server.name.as_str(), server_path),
+        (tool.name.as_str(), tool_path),
     ];
     let jsonld = serde_json::json!([
         {
@@ -282,15 +319,11 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
         {
             "@context": "https://schema.org",
             "@type": "BreadcrumbList",
-            "itemListElement": breadcrumbs.iter().enumerate().map(|(i, (name, url))| serde_json::json!({
-                "@type": "ListItem", "position": i + 1, "name": name, "item": url,
+            "itemListElement": breadcrumbs.iter().enumerate().map(|(i, (name, path))| serde_json::json!({
+                "@type": "ListItem", "position": i + 1, "name": name, "item": data.config.permalink(path),
             })).collect::<Vec<_>>(),
         }
     ]);
-    let description = format!(
-        "Sample policy for {} on {}, generated by toolpages.",
-        tool.name, server.name
-    );
     context! {
         server => server_summary(data, s),
         tool => Value::from_serialize(tool),
@@ -302,10 +335,11 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
         category_slug => analysis.classification.category.slug(),
         level_slug => analysis.classification.level.slug(),
         policy => Value::from_serialize(&analysis.policy),
-        policy_json => policylayer::to_string(&policy),
-        policy_yaml => intercept::to_string(&description, &policy),
+        policy_json => texts.json,
+        policy_yaml => texts.yaml,
         faq,
-        breadcrumbs => breadcrumbs.iter().map(|(n, u)| context! { name => n, url => u }).collect::<Vec<_>>(),
+        breadcrumbs => breadcrumbs.iter().map(|(n, p)| context! { name => n, path => p }).collect::<Vec<_>>(),
         jsonld => script_json(&jsonld),
+        ..browse::tool_extras(data, s, t)
     }
 }

@@ -15,6 +15,18 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("server.html", include_str!("../../templates/server.html")),
     ("tool.html", include_str!("../../templates/tool.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    (
+        "categories.html",
+        include_str!("../../templates/categories.html"),
+    ),
+    ("risk.html", include_str!("../../templates/risk.html")),
+    (
+        "tool_list.html",
+        include_str!("../../templates/tool_list.html"),
+    ),
+    ("attacks.html", include_str!("../../templates/attacks.html")),
+    ("attack.html", include_str!("../../templates/attack.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// Builds the environment. `dir` is the site's `templates/` folder (it may not exist);
@@ -45,6 +57,9 @@ pub fn environment(dir: Option<&Path>, base_path: &str) -> Environment<'static> 
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_formatter(html_formatter);
     add_filters(&mut env, base_path);
+    // The `asset` filter over the built-in static files; a build registers it again over
+    // the site's static folder (`Assets::register`), which replaces this one.
+    super::publish::assets::Assets::default_builtin().register(&mut env, base_path);
     env
 }
 

@@ -1,0 +1,231 @@
+//! Lint: defects of catalogue data that still loads.
+//!
+//! [`load`](super::load) rejects entries that cannot be built (wrong types, missing names).
+//! Lint looks at what loaded and finds what published catalogues print unnoticed: template
+//! text left in descriptions, placeholder descriptions, tool names clients reject, empty
+//! schemas, `required` naming absent properties, the same server under two ids, tools copied
+//! onto unrelated servers, prompt injection and hidden Unicode in tool metadata, and
+//! annotations that contradict the tool's name.
+//!
+//! Every finding is a [`Problem`] with file, line, server, tool, a code from [`CODES`] (which
+//! fixes its severity and fix hint) and a message quoting the offending text. `toolpages lint`
+//! prints them, `toolpages build` prints their counts, and `toolpages check` can call [`lint`]
+//! the same way.
+//!
+//! Cost: per-tool checks run in parallel over servers; the cross-server checks hash-group
+//! (one pass, a hash map of fingerprints), so the whole lint is O(size of the catalogue), with
+//! no pairwise comparison of servers or tools.
+
+mod cross;
+mod schema;
+mod text;
+mod tool;
+
+use super::{Catalogue, Problem, Server, Severity, Tool};
+use rayon::prelude::*;
+
+/// One lint code: its severity, what it means and how to fix it (also the README's table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LintCode {
+    /// The stable machine-readable code, such as `empty-schema`.
+    pub code: &'static str,
+    /// `Error` for data that is wrong or unsafe as published; `Warning` for data to review.
+    pub severity: Severity,
+    /// What the finding means, in one sentence.
+    pub meaning: &'static str,
+    /// How to fix it (the problem's hint).
+    pub fix: &'static str,
+}
+
+const fn code(
+    code: &'static str,
+    severity: Severity,
+    meaning: &'static str,
+    fix: &'static str,
+) -> LintCode {
+    LintCode {
+        code,
+        severity,
+        meaning,
+        fix,
+    }
+}
+
+use Severity::{Error, Warning};
+
+/// Every lint code, in the order the README lists them.
+pub const CODES: &[LintCode] = &[
+    code(
+        "template-text",
+        Warning,
+        "the description holds unexpanded template text (`${...}` or `{{...}}`) outside code",
+        "expand the template in the server's source, or put literal syntax in `code`",
+    ),
+    code(
+        "empty-description",
+        Warning,
+        "the tool has no description, so a model must guess what it does from its name",
+        "add a description saying what the tool does, what it returns and when to use it",
+    ),
+    code(
+        "placeholder-description",
+        Warning,
+        "the description is a placeholder (`TODO`, `description`, `n/a`, ...) or repeats the name",
+        "replace the placeholder with a real description of the tool",
+    ),
+    code(
+        "long-description",
+        Warning,
+        "the description is longer than 8,000 characters: costly in every prompt, and room to hide instructions",
+        "shorten the description; move reference material to the server's documentation",
+    ),
+    code(
+        "tool-name-whitespace",
+        Warning,
+        "the tool name holds whitespace, which MCP tool names should not (many clients reject it)",
+        "rename the tool using only letters, digits, `_`, `-` and `.`",
+    ),
+    code(
+        "tool-name-case-clash",
+        Warning,
+        "two tools of one server have names that differ only in case",
+        "rename one of the tools so names stay distinct when case is ignored",
+    ),
+    code(
+        "empty-schema",
+        Error,
+        "`inputSchema` is empty or holds only `$schema`: no `type: \"object\"`, no parameters",
+        "give `inputSchema` `\"type\": \"object\"` and the tool's real `properties`",
+    ),
+    code(
+        "required-not-in-properties",
+        Error,
+        "`required` names a property that `properties` does not define",
+        "define the property under `properties`, or remove it from `required`",
+    ),
+    code(
+        "same-server-two-ids",
+        Warning,
+        "one server appears under two ids (same package, or same repository and identical tools)",
+        "keep one entry, or give the two entries their distinct packages",
+    ),
+    code(
+        "copied-tool",
+        Warning,
+        "a tool identical in name, description and inputSchema sits on an unrelated server",
+        "check which server really has the tool; fix the copy's entry",
+    ),
+    code(
+        "prompt-injection",
+        Error,
+        "tool metadata addresses the model with instructions to ignore prior instructions or deceive the user",
+        "remove the instruction; a tool description says what the tool does, not what the model must hide",
+    ),
+    code(
+        "instruction-block",
+        Warning,
+        "tool metadata holds a tag block addressed to the model (`<IMPORTANT>`, `<instructions>`, ...), the shape of tool poisoning",
+        "review the block; state plainly what the tool does instead of instructing the model",
+    ),
+    code(
+        "hidden-unicode",
+        Error,
+        "tool metadata holds invisible bidi controls or Unicode tag characters, which can hide text from a human reviewer",
+        "remove the invisible characters; re-import the tool and compare",
+    ),
+    code(
+        "zero-width-character",
+        Warning,
+        "tool metadata holds zero-width characters, which can hide or split words",
+        "remove the zero-width characters unless the script needs them",
+    ),
+    code(
+        "annotation-contradicts-name",
+        Error,
+        "an annotation claims safety the name denies (`readOnlyHint: true` or `destructiveHint: false` on `delete_*`)",
+        "correct the annotation in the server (a deleting tool is not read-only)",
+    ),
+];
+
+/// The [`LintCode`] of `code`, if it is one.
+pub fn lint_code(code: &str) -> Option<&'static LintCode> {
+    CODES.iter().find(|c| c.code == code)
+}
+
+/// Lints a loaded catalogue: every finding, sorted by file, line, server, tool and code.
+///
+/// Never fails and never changes the catalogue; an empty result means no finding. Each
+/// [`Problem`]'s severity and hint come from [`CODES`]. Runs in O(servers + tools) time.
+pub fn lint(catalogue: &Catalogue) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = catalogue
+        .servers
+        .par_iter()
+        .flat_map_iter(|server| {
+            let mut found = text::server(server);
+            found.extend(tool::server(server));
+            for t in &server.tools {
+                found.extend(tool::tool(server, t));
+                found.extend(schema::tool(server, t));
+                found.extend(text::tool(server, t));
+            }
+            found
+        })
+        .collect();
+    problems.extend(cross::lint(catalogue));
+    problems.sort_by(|a, b| {
+        (&a.file, a.line, &a.server, &a.tool, a.code)
+            .cmp(&(&b.file, b.line, &b.server, &b.tool, b.code))
+    });
+    problems
+}
+
+/// Counts of lint findings by severity: `(errors, warnings)`.
+pub fn counts(problems: &[Problem]) -> (usize, usize) {
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    (errors, problems.len() - errors)
+}
+
+/// A finding of `code` on `server` (and `tool`), with the code's severity and fix hint.
+fn finding(server: &Server, tool: Option<&Tool>, code: &'static str, message: String) -> Problem {
+    let (severity, fix) = match lint_code(code) {
+        Some(c) => (c.severity, c.fix),
+        None => (Severity::Warning, ""),
+    };
+    let line = tool.map_or(server.origin.line, |t| t.line);
+    let mut p = Problem::error(&server.origin.file, line, code, message, fix).server(&server.id);
+    p.severity = severity;
+    if let Some(t) = tool {
+        p = p.tool(&t.name);
+    }
+    p
+}
+
+/// A step of a path into tool metadata: a key or an array index.
+#[derive(Clone, Copy)]
+pub(crate) enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// `inputSchema.properties.path[0]`: the path as a user finds it in the JSON.
+pub(crate) fn path_text(steps: &[Step]) -> String {
+    let mut text = String::new();
+    for step in steps {
+        match step {
+            Step::Key(k) if text.is_empty() => text.push_str(k),
+            Step::Key(k) => {
+                text.push('.');
+                text.push_str(k);
+            }
+            Step::Index(i) => {
+                text.push('[');
+                text.push_str(&i.to_string());
+                text.push(']');
+            }
+        }
+    }
+    text
+}

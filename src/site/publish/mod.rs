@@ -1,0 +1,144 @@
+//! The whole publishing pipeline on top of page rendering: hashed static assets, generated
+//! files (sitemaps, `robots.txt`, `llms.txt`, `tools.json`), optional precompression and the
+//! removal of stale files. [`build_with`] writes a folder; [`render_all`] feeds any
+//! [`Output`], which is how `check` builds in memory with the same code.
+
+pub mod assets;
+pub mod clean;
+pub mod generated;
+pub mod llms;
+pub mod precompress;
+pub mod sitemap;
+
+pub(crate) use super::build::{load_site, render_page};
+use super::build::{render_site_with, BuildError, BuildOptions, BuildSummary, Progress};
+use super::cache::{self, BuildCache};
+use super::templates::environment;
+use super::{pages, SiteData};
+use crate::site::output::{DiskOutput, Output};
+use assets::Assets;
+use std::path::Path;
+use std::time::Instant;
+
+/// Publishing choices beyond [`BuildOptions`].
+#[derive(Debug, Clone)]
+pub struct PublishOptions {
+    /// Write `.gz` and `.br` copies beside each text file (`--precompress`).
+    pub precompress: bool,
+    /// URLs per sitemap file; [`sitemap::MAX_URLS`] (50,000) unless a test lowers it.
+    pub sitemap_max_urls: usize,
+}
+
+impl Default for PublishOptions {
+    fn default() -> Self {
+        PublishOptions {
+            precompress: false,
+            sitemap_max_urls: sitemap::MAX_URLS,
+        }
+    }
+}
+
+/// Renders every file of the site — pages, generated files, static assets — into `out`.
+/// Returns the counts (pages, written, unchanged); the caller fills in time and problems.
+pub fn render_all(
+    data: &SiteData,
+    templates: &Path,
+    static_dir: &Path,
+    publish: &PublishOptions,
+    out: &dyn Output,
+    progress: &dyn Progress,
+) -> Result<BuildSummary, BuildError> {
+    let assets = Assets::load(static_dir).map_err(asset_error)?;
+    render_with(data, templates, &assets, publish, out, progress, None)
+}
+
+fn asset_error((path, source): (std::path::PathBuf, std::io::Error)) -> BuildError {
+    BuildError::Io { path, source }
+}
+
+/// [`render_all`] with the static files already loaded, skipping the pages `cache` knows
+/// are unchanged in `out`.
+fn render_with(
+    data: &SiteData,
+    templates: &Path,
+    assets: &Assets,
+    publish: &PublishOptions,
+    out: &dyn Output,
+    progress: &dyn Progress,
+    cache: Option<&BuildCache>,
+) -> Result<BuildSummary, BuildError> {
+    let mut env = environment(Some(templates), data.config.base_path());
+    assets.register(&mut env, data.config.base_path());
+    let mut summary = render_site_with(data, &env, out, progress, cache)?;
+    let plan = pages::plan(data);
+    let (written, unchanged) = generated::write_all(data, &plan, publish.sitemap_max_urls, out)
+        .map_err(|(file, source)| BuildError::Io {
+            path: file.into(),
+            source,
+        })?;
+    let (assets_written, assets_unchanged) = assets.write(out).map_err(asset_error)?;
+    summary.written += written + assets_written;
+    summary.unchanged += unchanged + assets_unchanged;
+    Ok(summary)
+}
+
+/// `toolpages build`: loads, analyses and renders the site into `options.output`, writing
+/// only files whose bytes changed, then removes files earlier builds left that this build
+/// no longer produces (only in a folder marked as toolpages output, see [`clean`]).
+pub fn build_with(
+    options: &BuildOptions,
+    publish: &PublishOptions,
+    progress: &dyn Progress,
+) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let (data, problems) = load_site(options)?;
+    let io = |source| BuildError::Io {
+        path: options.output.clone(),
+        source,
+    };
+    let cleanable = clean::claim(&options.output).map_err(io)?;
+    let disk = DiskOutput::new(&options.output).map_err(io)?;
+    let tracked = clean::Tracked::new(&disk);
+    let compressing = precompress::Precompressed::new(&tracked, Some(&options.output));
+    let out: &dyn Output = if publish.precompress {
+        &compressing
+    } else {
+        &tracked
+    };
+    let assets = Assets::load(&options.static_dir).map_err(asset_error)?;
+    let cache_error = |source| BuildError::Io {
+        path: options.output.join(cache::FILE),
+        source,
+    };
+    let cache = BuildCache::open(&options.output, &options.templates, &data, &assets)
+        .map_err(cache_error)?;
+    let mut summary = render_with(
+        &data,
+        &options.templates,
+        &assets,
+        publish,
+        out,
+        progress,
+        Some(&cache),
+    )?;
+    // Only after every page was written: a build that fails half-way leaves no cache.
+    cache.save().map_err(cache_error)?;
+    let kept = tracked.into_paths();
+    if cleanable {
+        summary.removed = clean::remove_stale(&options.output, &kept).map_err(io)?;
+    } else {
+        summary.notes.push(format!(
+            "{} was not made by toolpages (no {} file in it), so files from earlier builds were not removed; delete the folder once to let toolpages manage it",
+            options.output.display(),
+            clean::MARKER
+        ));
+    }
+    summary.problems = problems;
+    summary.lint = crate::catalogue::lint(&data.catalogue);
+    summary.seconds = started.elapsed().as_secs_f64();
+    // Freeing a large catalogue costs a fifth of a rebuild with nothing to do; a background
+    // thread does it, so the summary comes at once (and a command-line process exits
+    // without waiting for it).
+    std::thread::spawn(move || drop(data));
+    Ok(summary)
+}

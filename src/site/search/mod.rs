@@ -1,0 +1,270 @@
+//! Site search: a [Pagefind](https://pagefind.app) index of every tool, built during
+//! `toolpages build` from the analysed catalogue and written through [`Output`] under
+//! `pagefind/`, plus the context of the `/search/` page.
+//!
+//! Pagefind is used as a library: [`record::records`] feeds it one small HTML record per
+//! server and category (see that module for why), and `get_files()` hands back the index
+//! and Pagefind's browser script and WebAssembly, which the site's own search page
+//! (`static/search.js`) drives.
+//!
+//! A large catalogue is indexed in shards of about [`SHARD_TOOLS`] tools (whole servers),
+//! one after the other, so the indexer's memory is bounded by one shard rather than growing
+//! with the catalogue. Each shard is a Pagefind bundle (`pagefind/`, `pagefind/shard-2/`,
+//! ...); the search page merges them in the browser (Pagefind's `mergeIndex`), guided by
+//! [`MANIFEST`]. The bundled catalogue fits in one shard.
+
+pub mod record;
+
+use super::output::{Output, Written};
+use super::SiteData;
+use crate::catalogue::Catalogue;
+use crate::classify::{Category, RiskLevel};
+use minijinja::{context, Value};
+use pagefind::api::{PagefindIndex, SyntheticFile};
+use pagefind::options::PagefindServiceConfig;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::time::Instant;
+
+/// The folder, under the output root, that holds the index and Pagefind's scripts.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// The file, in [`BUNDLE_DIR`], listing every shard's bundle and its languages as
+/// `{"bundles": [{"path": "", "languages": {"en": 306, "zh": 1}}, {"path": "shard-2/", ...}]}`
+/// (`path` relative to [`BUNDLE_DIR`], languages with their record counts). The first
+/// bundle holds Pagefind's script and WebAssembly.
+pub const MANIFEST: &str = "toolpages-search.json";
+
+/// Tools per shard. Pagefind holds a shard's records several times over while it builds,
+/// so this bounds the indexer's memory: measured on 100,000 resampled real tools (10 shards)
+/// the whole build peaks at 1.8 GB against 1.2 GB without search, and 4.0 GB in one shard.
+/// Each extra shard adds a few small requests (a few kB) to a query.
+pub const SHARD_TOOLS: usize = 10_000;
+
+/// Fragments (record texts) of a shard are bundled into at most this many files, so a large
+/// catalogue writes a bounded number of files; a query fetches the bundles of the records it
+/// shows (at 10,000 tools, about 1,100 records: one or two records a file).
+pub const MAX_FRAGMENT_FILES: u32 = 1000;
+
+/// Pagefind's own user interfaces, which the site does not use (it has its own search page):
+/// not written, saving about 450 kB of output.
+const UNUSED_FILES: &[&str] = &[
+    "pagefind-ui.",
+    "pagefind-modular-ui.",
+    "pagefind-component-ui.",
+    "pagefind-highlight.",
+    "playground/",
+];
+
+/// Files only the first bundle needs: the browser runs one Pagefind and merges the others.
+const SHARED_FILES: &[&str] = &["pagefind.js", "pagefind-worker.js", "wasm."];
+
+/// What building the index did.
+#[derive(Debug, Clone, Default)]
+pub struct SearchSummary {
+    /// Records indexed (one per server and category that has tools).
+    pub records: usize,
+    /// Tools in those records.
+    pub tools: usize,
+    /// Shards (Pagefind bundles) written.
+    pub shards: usize,
+    /// Files of the bundles (index, fragments, filters, scripts, WebAssembly, manifest).
+    pub files: usize,
+    /// Total bytes of those files, as written (index files are gzip-compressed by Pagefind).
+    pub bytes: u64,
+    /// Files written because they were new or changed.
+    pub written: usize,
+    /// Files left untouched because their bytes were already there.
+    pub unchanged: usize,
+    /// Wall-clock time of indexing and writing, in seconds.
+    pub seconds: f64,
+}
+
+/// Why the index could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// Pagefind rejected a record or failed to build the index.
+    #[error("building the search index: {0}")]
+    Pagefind(String),
+    /// Writing a file of the bundle failed.
+    #[error("writing {path}: {source}")]
+    Write {
+        /// The path under the output root.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Splits the servers into consecutive ranges of at least `tools_per_shard` tools each
+/// (the last may hold fewer; a server is never split). Always at least one range.
+pub fn shards(catalogue: &Catalogue, tools_per_shard: usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut tools) = (0, 0);
+    for (s, server) in catalogue.servers.iter().enumerate() {
+        tools += server.tools.len();
+        if tools >= tools_per_shard.max(1) {
+            ranges.push(start..s + 1);
+            (start, tools) = (s + 1, 0);
+        }
+    }
+    if start < catalogue.servers.len() || ranges.is_empty() {
+        ranges.push(start..catalogue.servers.len());
+    }
+    ranges
+}
+
+/// Builds the index of `data` and writes it under [`BUNDLE_DIR`] in `out`, in shards of
+/// [`SHARD_TOOLS`] tools.
+///
+/// Runs on its own thread with its own single-threaded tokio runtime (Pagefind's API is
+/// async), so it can be called from synchronous code and from inside another runtime alike.
+pub fn write_index(data: &SiteData, out: &dyn Output) -> Result<SearchSummary, SearchError> {
+    write_index_sharded(data, out, SHARD_TOOLS)
+}
+
+/// [`write_index`] with shards of `tools_per_shard` tools (tests and benchmarks use small
+/// shards to exercise merging on a small catalogue).
+pub fn write_index_sharded(
+    data: &SiteData,
+    out: &dyn Output,
+    tools_per_shard: usize,
+) -> Result<SearchSummary, SearchError> {
+    let started = Instant::now();
+    let mut summary = std::thread::scope(|scope| {
+        scope
+            .spawn(|| index_all(data, out, tools_per_shard))
+            .join()
+            .unwrap_or_else(|_| Err(SearchError::Pagefind("the indexer panicked".into())))
+    })?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn index_all(
+    data: &SiteData,
+    out: &dyn Output,
+    tools_per_shard: usize,
+) -> Result<SearchSummary, SearchError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| SearchError::Pagefind(e.to_string()))?;
+    let mut summary = SearchSummary::default();
+    let mut bundles = Vec::new();
+    for (i, servers) in shards(&data.catalogue, tools_per_shard)
+        .into_iter()
+        .enumerate()
+    {
+        let path = if i == 0 {
+            String::new()
+        } else {
+            format!("shard-{}/", i + 1)
+        };
+        // One shard at a time: its index is dropped before the next one is built.
+        let files = runtime.block_on(index_shard(data, servers, &mut summary))?;
+        let languages = write_bundle(files, &path, i == 0, out, &mut summary)?;
+        bundles.push(serde_json::json!({ "path": path, "languages": languages }));
+        summary.shards += 1;
+    }
+    let manifest = serde_json::json!({ "bundles": bundles }).to_string();
+    write_file(
+        out,
+        format!("{BUNDLE_DIR}/{MANIFEST}"),
+        manifest.as_bytes(),
+        &mut summary,
+    )?;
+    Ok(summary)
+}
+
+async fn index_shard(
+    data: &SiteData,
+    servers: Range<usize>,
+    summary: &mut SearchSummary,
+) -> Result<Vec<SyntheticFile>, SearchError> {
+    let fail = |e: anyhow::Error| SearchError::Pagefind(format!("{e:#}"));
+    let options = PagefindServiceConfig::builder()
+        .max_fragments(MAX_FRAGMENT_FILES)
+        .build();
+    let mut index = PagefindIndex::new(Some(options)).map_err(fail)?;
+    for record in record::records(data, servers) {
+        summary.records += 1;
+        summary.tools += record.tools;
+        index
+            .add_html_file(None, Some(record.url), record.html)
+            .await
+            .map_err(fail)?;
+    }
+    index.get_files().await.map_err(fail)
+}
+
+/// Writes one shard's files under `BUNDLE_DIR/path`; returns its languages and their record
+/// counts, read from Pagefind's `pagefind-entry.json`.
+fn write_bundle(
+    files: Vec<SyntheticFile>,
+    path: &str,
+    first: bool,
+    out: &dyn Output,
+    summary: &mut SearchSummary,
+) -> Result<BTreeMap<String, u64>, SearchError> {
+    let mut languages = BTreeMap::new();
+    for file in files {
+        let name = file.filename.to_string_lossy().replace('\\', "/");
+        let shared = SHARED_FILES.iter().any(|p| name.starts_with(p));
+        if UNUSED_FILES.iter().any(|p| name.starts_with(p)) || (shared && !first) {
+            continue;
+        }
+        if name == "pagefind-entry.json" {
+            let entry: serde_json::Value = serde_json::from_slice(&file.contents)
+                .map_err(|e| SearchError::Pagefind(format!("pagefind-entry.json: {e}")))?;
+            if let Some(map) = entry["languages"].as_object() {
+                for (language, index) in map {
+                    let pages = index["page_count"].as_u64().unwrap_or(0);
+                    languages.insert(language.clone(), pages);
+                }
+            }
+        }
+        write_file(
+            out,
+            format!("{BUNDLE_DIR}/{path}{name}"),
+            &file.contents,
+            summary,
+        )?;
+    }
+    Ok(languages)
+}
+
+fn write_file(
+    out: &dyn Output,
+    path: String,
+    bytes: &[u8],
+    summary: &mut SearchSummary,
+) -> Result<(), SearchError> {
+    summary.files += 1;
+    summary.bytes += bytes.len() as u64;
+    match out.write(&path, bytes) {
+        Ok(Written::Changed) => summary.written += 1,
+        Ok(Written::Unchanged) => summary.unchanged += 1,
+        Err(source) => return Err(SearchError::Write { path, source }),
+    }
+    Ok(())
+}
+
+/// The context of the `/search/` page: the filter choices and the listing pages that stand
+/// in for search without JavaScript.
+pub fn page_context(data: &SiteData) -> Value {
+    let categories: Vec<Value> = Category::ALL
+        .iter()
+        .map(|c| context! { label => c.label(), slug => c.slug(), level => c.level().label() })
+        .collect();
+    let levels: Vec<Value> = RiskLevel::ALL
+        .iter()
+        .map(|l| context! { label => l.label(), slug => l.slug() })
+        .collect();
+    context! {
+        categories,
+        levels,
+        server_count => data.catalogue.servers.len(),
+        tool_count => data.catalogue.tool_count(),
+        bundle => format!("{BUNDLE_DIR}/"),
+    }
+}

@@ -1,0 +1,165 @@
+//! The preview server's incremental updates, without a browser: an edit to one server's
+//! catalogue entry invalidates only the pages that depend on it.
+
+use std::path::{Path, PathBuf};
+use toolpages::serve::changes::Changes;
+use toolpages::serve::preview::{Event, Preview};
+use toolpages::serve::ServeOptions;
+use toolpages::site::Config;
+
+fn server(id: &str, name: &str, description: &str) -> String {
+    format!(
+        r#"{{"id": "{id}", "name": "{name}", "tools": [{{"name": "read_file", "description": "{description}"}}, {{"name": "delete_file", "description": "Deletes a file."}}]}}"#
+    )
+}
+
+fn setup(dir: &Path) -> (Preview, PathBuf) {
+    let content = dir.join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    let catalogue = content.join("catalogue.jsonl");
+    let lines = [
+        server("alpha", "Alpha", "Reads a file."),
+        server("beta", "Beta", "Reads a file."),
+        server("gamma", "Gamma", "Reads a file."),
+    ];
+    std::fs::write(&catalogue, lines.join("\n") + "\n").unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let preview = Preview::new(ServeOptions {
+        content,
+        templates: root.join("templates"),
+        static_dir: root.join("static"),
+        config_file: dir.join("toolpages.toml"),
+        config: Config::default(),
+        port: 0,
+        open: false,
+    })
+    .unwrap();
+    (preview, catalogue)
+}
+
+fn html(preview: &Preview, file: &str) -> String {
+    let body = preview.get(file).expect("a page").expect("it renders");
+    String::from_utf8(body.bytes.to_vec()).unwrap()
+}
+
+fn reloaded(events: &[Event]) -> Vec<String> {
+    match events {
+        [Event::Reload(paths)] => {
+            let mut paths = paths.clone();
+            paths.sort();
+            paths
+        }
+        other => panic!("expected one reload event, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_tool_edit_reloads_only_that_servers_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (preview, catalogue) = setup(dir.path());
+    for file in [
+        "index.html",
+        "servers/index.html",
+        "servers/alpha/read_file/index.html",
+        "servers/beta/index.html",
+        "servers/beta/read_file/index.html",
+    ] {
+        html(&preview, file);
+    }
+    // A tool description of beta: beta's pages change; the home page and the server list
+    // show no tool descriptions, and alpha's pages are untouched.
+    let text = std::fs::read_to_string(&catalogue).unwrap();
+    let edited = text.replacen(
+        &server("beta", "Beta", "Reads a file."),
+        &server("beta", "Beta", "Reads a file, edited."),
+        1,
+    );
+    std::fs::write(&catalogue, edited).unwrap();
+    let (events, _) = preview.apply(&Changes {
+        catalogue: [catalogue.clone()].into(),
+        ..Changes::default()
+    });
+    assert_eq!(
+        reloaded(&events),
+        ["/servers/beta/", "/servers/beta/read_file/"]
+    );
+    assert!(html(&preview, "servers/beta/read_file/index.html").contains("Reads a file, edited."));
+
+    // Renaming gamma changes the server list too (it shows names), not alpha's tool page.
+    let text = std::fs::read_to_string(&catalogue).unwrap();
+    std::fs::write(
+        &catalogue,
+        text.replacen("\"name\": \"Gamma\"", "\"name\": \"Gamma Renamed\"", 1),
+    )
+    .unwrap();
+    let (events, _) = preview.apply(&Changes {
+        catalogue: [catalogue.clone()].into(),
+        ..Changes::default()
+    });
+    assert_eq!(reloaded(&events), ["/", "/servers/"]);
+    assert!(html(&preview, "servers/index.html").contains("Gamma Renamed"));
+}
+
+#[test]
+fn a_broken_entry_is_reported_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (preview, catalogue) = setup(dir.path());
+    html(&preview, "servers/alpha/index.html");
+    let text = std::fs::read_to_string(&catalogue).unwrap();
+    std::fs::write(
+        &catalogue,
+        text.replacen("{\"id\": \"alpha\"", "{\"id\": ", 1),
+    )
+    .unwrap();
+    let changes = Changes {
+        catalogue: [catalogue.clone()].into(),
+        ..Changes::default()
+    };
+    let (events, _) = preview.apply(&changes);
+    match &events[..] {
+        [Event::Problem(text)] => assert!(
+            text.contains("catalogue.jsonl:1: error[malformed-json]"),
+            "{text}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    // The other servers are still served while the error shows.
+    assert!(html(&preview, "servers/beta/index.html").contains("Beta"));
+    std::fs::write(&catalogue, text).unwrap();
+    let (events, _) = preview.apply(&changes);
+    assert_eq!(reloaded(&events), ["*"]);
+    assert!(preview.error().is_none());
+    assert!(html(&preview, "servers/alpha/index.html").contains("Alpha"));
+}
+
+#[test]
+fn a_per_server_file_edit_reloads_only_that_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (preview, _) = setup(dir.path());
+    let servers = dir.path().join("content/servers");
+    std::fs::create_dir_all(&servers).unwrap();
+    let delta = servers.join("delta.json");
+    std::fs::write(&delta, server("delta", "Delta", "Reads a file.")).unwrap();
+    let changes = Changes {
+        catalogue: [delta.clone()].into(),
+        ..Changes::default()
+    };
+    // A new file adds its server (and the listings that count servers change).
+    preview.apply(&changes);
+    html(&preview, "servers/index.html");
+    html(&preview, "servers/alpha/index.html");
+    assert!(html(&preview, "servers/delta/read_file/index.html").contains("Reads a file."));
+    std::fs::write(&delta, server("delta", "Delta", "Reads a file, from JSON.")).unwrap();
+    let (events, _) = preview.apply(&changes);
+    assert_eq!(reloaded(&events), ["/servers/delta/read_file/"]);
+    assert!(html(&preview, "servers/delta/read_file/index.html").contains("from JSON."));
+    // Deleting the file removes the server and its pages.
+    std::fs::remove_file(&delta).unwrap();
+    let (events, _) = preview.apply(&changes);
+    // The server list changes; alpha's page does not.
+    assert_eq!(
+        reloaded(&events),
+        ["/servers/", "/servers/delta/read_file/"]
+    );
+    assert!(preview.get("servers/delta/read_file/index.html").is_none());
+}
