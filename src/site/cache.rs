@@ -40,12 +40,15 @@ pub struct BuildCache {
     previous: HashSet<blake3::Hash>,
     /// `current[s]`: the fingerprint of server `s` in this build.
     current: Vec<blake3::Hash>,
+    /// The file already holds exactly this build's fingerprints (nothing to write).
+    kept: bool,
 }
 
 impl BuildCache {
-    /// Reads the cache of the output folder `output` and removes the file (it is written
-    /// again by [`BuildCache::save`] once the build succeeds), then fingerprints every server
-    /// of `data`. `templates` is the site's templates folder, `assets` the static files the
+    /// Reads the cache of the output folder `output`, fingerprints every server of `data`
+    /// and, unless the file already holds exactly these fingerprints (a build with nothing
+    /// changed leaves it untouched), removes the file: it is written again by
+    /// [`BuildCache::save`] once the build succeeds. `templates` is the site's templates folder, `assets` the static files the
     /// pages link to. A missing or unreadable cache means every server is rendered; only
     /// failing to remove the file is an error.
     pub fn open(
@@ -55,24 +58,26 @@ impl BuildCache {
         assets: &Assets,
     ) -> io::Result<BuildCache> {
         let path = output.join(FILE);
-        let previous = match std::fs::read_to_string(&path) {
-            Ok(text) => parse(&text),
-            Err(_) => HashSet::new(),
-        };
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
+        let stored = std::fs::read_to_string(&path).ok();
+        let previous = stored.as_deref().map(parse).unwrap_or_default();
         let current = match build_fingerprint(templates, assets) {
             Some(build) => fingerprints(&build, data),
             // Without a fingerprint of the executable nothing can be trusted: hashes that
             // cannot match a stored one.
             None => Vec::new(),
         };
+        let kept = !current.is_empty() && stored.as_deref() == Some(text(&current).as_str());
+        if !kept {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
         Ok(BuildCache {
             path,
             previous,
             current,
+            kept,
         })
     }
 
@@ -86,19 +91,12 @@ impl BuildCache {
 
     /// Writes this build's fingerprints (call after every page was written).
     pub fn save(&self) -> io::Result<()> {
-        if self.current.is_empty() {
+        if self.current.is_empty() || self.kept {
             return Ok(());
-        }
-        let mut text = String::with_capacity(HEADER.len() + 1 + self.current.len() * 65);
-        text.push_str(HEADER);
-        text.push('\n');
-        for hash in &self.current {
-            text.push_str(&hash.to_hex());
-            text.push('\n');
         }
         let mut tmp = self.path.clone().into_os_string();
         tmp.push(".tmp");
-        std::fs::write(&tmp, text)?;
+        std::fs::write(&tmp, text(&self.current))?;
         std::fs::rename(&tmp, &self.path)
     }
 
@@ -125,6 +123,18 @@ impl BuildCache {
         }
         blake3::hash(buffer)
     }
+}
+
+/// The cache file holding `hashes`.
+fn text(hashes: &[blake3::Hash]) -> String {
+    let mut text = String::with_capacity(HEADER.len() + 1 + hashes.len() * 65);
+    text.push_str(HEADER);
+    text.push('\n');
+    for hash in hashes {
+        text.push_str(&hash.to_hex());
+        text.push('\n');
+    }
+    text
 }
 
 fn parse(text: &str) -> HashSet<blake3::Hash> {
