@@ -199,7 +199,7 @@ pub(crate) fn render_site_with(
     })
 }
 
-/// Renders and writes `pages` in parallel; `counts` are the written and unchanged tallies.
+/// Renders and writes `pages` in parallel, counting files written and left unchanged.
 /// Each rayon worker renders into one reused buffer.
 fn render_pages(
     pages: &[Page],
