@@ -1,5 +1,6 @@
 //! `toolpages build`: load → analyse → plan → render and write, in parallel.
 
+use super::cache::BuildCache;
 use super::output::{Output, Written};
 use super::pages::{plan, Page};
 use super::search::{write_index, SearchError, SearchSummary};
@@ -153,6 +154,19 @@ pub fn render_site(
     out: &dyn Output,
     progress: &dyn Progress,
 ) -> Result<BuildSummary, BuildError> {
+    render_site_with(data, env, out, progress, None)
+}
+
+/// [`render_site`], leaving out the server and tool pages `cache` says are already in `out`
+/// byte for byte (they count as unchanged, and `out` is told they are kept, see
+/// [`Output::reuse`]).
+pub(crate) fn render_site_with(
+    data: &SiteData,
+    env: &Environment<'static>,
+    out: &dyn Output,
+    progress: &dyn Progress,
+    cache: Option<&BuildCache>,
+) -> Result<BuildSummary, BuildError> {
     super::policies::check_all(data)?;
     let pages = plan(data);
     progress.start(pages.len());
@@ -160,7 +174,15 @@ pub fn render_site(
     let unchanged = AtomicUsize::new(0);
     let (rendered, search) = std::thread::scope(|scope| {
         let search = scope.spawn(|| write_index(data, out));
-        let rendered = render_pages(&pages, data, env, out, progress, &written, &unchanged);
+        let rendered = render_pages(
+            &pages,
+            data,
+            env,
+            out,
+            progress,
+            cache,
+            [&written, &unchanged],
+        );
         (rendered, search.join())
     });
     rendered?;
@@ -177,31 +199,52 @@ pub fn render_site(
     })
 }
 
+/// Renders and writes `pages` in parallel, counting files written and left unchanged.
+/// Each rayon worker renders into one reused buffer.
 fn render_pages(
     pages: &[Page],
     data: &SiteData,
     env: &Environment<'static>,
     out: &dyn Output,
     progress: &dyn Progress,
-    written: &AtomicUsize,
-    unchanged: &AtomicUsize,
+    cache: Option<&BuildCache>,
+    [written, unchanged]: [&AtomicUsize; 2],
 ) -> Result<(), BuildError> {
-    pages.par_iter().try_for_each(|page| {
-        let file = page.file(data);
-        let html = render_page(page, data, env, &file)?;
-        match out.write(&file, html.as_bytes()) {
-            Ok(Written::Changed) => written.fetch_add(1, Ordering::Relaxed),
-            Ok(Written::Unchanged) => unchanged.fetch_add(1, Ordering::Relaxed),
-            Err(source) => {
-                return Err(BuildError::Io {
-                    path: file.into(),
-                    source,
-                })
-            }
-        };
-        progress.tick();
-        Ok(())
-    })
+    pages.par_iter().try_for_each_init(
+        || Vec::with_capacity(64 * 1024),
+        |buffer, page| {
+            let file = page.file(data);
+            // A server or tool page whose server's fingerprint is unchanged since the last
+            // build, and whose file is still there, already holds the bytes this build would
+            // render; `reuse` also keeps it (and its compressed copies) from the stale-file
+            // cleanup.
+            let skip = match (*page, cache) {
+                (Page::Server(s) | Page::Tool(s, _), Some(cache)) => {
+                    cache.unchanged(s) && out.reuse(&file)
+                }
+                _ => false,
+            };
+            let count = if skip {
+                unchanged
+            } else {
+                buffer.clear();
+                render_page_into(page, data, env, &file, buffer)?;
+                match out.write(&file, buffer) {
+                    Ok(Written::Changed) => written,
+                    Ok(Written::Unchanged) => unchanged,
+                    Err(source) => {
+                        return Err(BuildError::Io {
+                            path: file.into(),
+                            source,
+                        })
+                    }
+                }
+            };
+            count.fetch_add(1, Ordering::Relaxed);
+            progress.tick();
+            Ok(())
+        },
+    )
 }
 
 /// Renders one page with `env` (`file` is its output path, for error messages). `build`,
@@ -212,8 +255,24 @@ pub(crate) fn render_page(
     env: &Environment<'static>,
     file: &str,
 ) -> Result<String, BuildError> {
+    let mut buffer = Vec::new();
+    render_page_into(page, data, env, file, &mut buffer)?;
+    // Templates and generated texts are UTF-8 strings, so this never replaces anything.
+    Ok(String::from_utf8(buffer)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// [`render_page`], appending the bytes to `buffer` (reused across pages by the build).
+fn render_page_into(
+    page: &Page,
+    data: &SiteData,
+    env: &Environment<'static>,
+    file: &str,
+    buffer: &mut Vec<u8>,
+) -> Result<(), BuildError> {
     if let Some(text) = page.generated(data) {
-        return text;
+        buffer.extend_from_slice(text?.as_bytes());
+        return Ok(());
     }
     let fail = |e: minijinja::Error| BuildError::Render {
         page: file.to_owned(),
@@ -222,8 +281,9 @@ pub(crate) fn render_page(
     };
     env.get_template(page.template())
         .map_err(fail)?
-        .render(page.context(data))
-        .map_err(fail)
+        .render_captured_to(page.context(data), buffer)
+        .map_err(fail)?;
+    Ok(())
 }
 
 /// A MiniJinja error with its chain of causes and the template line, on one line each.

@@ -7,6 +7,7 @@
 pub mod attacks;
 mod browse;
 mod build;
+pub mod cache;
 pub mod config;
 pub mod faq;
 pub mod index;

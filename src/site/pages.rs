@@ -3,6 +3,7 @@
 use super::browse;
 use super::faq::tool_faq;
 use super::policies::{server_texts, tool_texts, PolicyTexts};
+use super::templates::script_json;
 use super::{BuildError, SiteData};
 use crate::catalogue::schema;
 use crate::classify::{Category, RiskLevel};
@@ -338,7 +339,7 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
         policy_yaml => texts.yaml,
         faq,
         breadcrumbs => breadcrumbs.iter().map(|(n, p)| context! { name => n, path => p }).collect::<Vec<_>>(),
-        jsonld,
+        jsonld => script_json(&jsonld),
         ..browse::tool_extras(data, s, t)
     }
 }

@@ -4,9 +4,21 @@
 //! `[a-z0-9_-]` become `-`. When two servers (or two tools of one server) give the same slug,
 //! the first in sorted order keeps it and the others get `-2`, `-3`, ... so a slug never
 //! changes because an unrelated entry was added elsewhere.
+//!
+//! Server folders live in `servers/<server>/`. A folder with hundreds of thousands of entries
+//! is slow to list and breaks some hosts and tools, so above [`SHARD_ABOVE`] servers they move
+//! one level down, to `servers/<shard>/<server>/`, where `<shard>` is the first two hex digits
+//! of the BLAKE3 hash of the server's slug (256 shards of about equal size: every folder stays
+//! under 50,000 entries up to about 12 million servers). The shard depends only on the slug, so
+//! it is stable; smaller catalogues keep the short URLs.
 
 use crate::catalogue::Catalogue;
 use std::collections::HashMap;
+
+/// Most servers a catalogue can have with every server folder directly in `servers/`; above
+/// it, server folders are sharded (see the module documentation). `servers/` also holds
+/// `index.html` and `page/`, and the margin below 50,000 leaves room for more such entries.
+pub const SHARD_ABOVE: usize = 45_000;
 
 /// Slugs of every server and tool, indexed like `catalogue.servers[s].tools[t]`.
 #[derive(Debug, Clone, Default)]
@@ -15,29 +27,55 @@ pub struct Routes {
     pub servers: Vec<String>,
     /// `tools[s][t]`: the slug of tool `t` of server `s`.
     pub tools: Vec<Vec<String>>,
+    /// `folders[s]`: the folder of server `s` below `servers/`: its slug, or `<shard>/<slug>`
+    /// when the catalogue has more than [`SHARD_ABOVE`] servers.
+    pub folders: Vec<String>,
 }
 
 impl Routes {
     /// Computes every slug of a catalogue.
     pub fn new(catalogue: &Catalogue) -> Routes {
+        Routes::with_shard_above(catalogue, SHARD_ABOVE)
+    }
+
+    /// [`Routes::new`] with another sharding threshold (tests use a small one).
+    pub fn with_shard_above(catalogue: &Catalogue, shard_above: usize) -> Routes {
         let servers = unique_slugs(catalogue.servers.iter().map(|s| s.id.as_str()), "server");
         let tools = catalogue
             .servers
             .iter()
             .map(|s| unique_slugs(s.tools.iter().map(|t| t.name.as_str()), "tool"))
             .collect();
-        Routes { servers, tools }
+        let folders = if servers.len() > shard_above {
+            servers
+                .iter()
+                .map(|slug| format!("{}/{slug}", shard(slug)))
+                .collect()
+        } else {
+            servers.clone()
+        };
+        Routes {
+            servers,
+            tools,
+            folders,
+        }
     }
 
-    /// Path of a server page, such as `servers/github/` (no leading slash).
+    /// Path of a server page, such as `servers/github/` or, sharded, `servers/3f/github/`
+    /// (no leading slash).
     pub fn server(&self, s: usize) -> String {
-        format!("servers/{}/", self.servers[s])
+        format!("servers/{}/", self.folders[s])
     }
 
     /// Path of a tool page, such as `servers/github/create_issue/`.
     pub fn tool(&self, s: usize, t: usize) -> String {
-        format!("servers/{}/{}/", self.servers[s], self.tools[s][t])
+        format!("servers/{}/{}/", self.folders[s], self.tools[s][t])
     }
+}
+
+/// The shard of a server slug: the first two hex digits of its BLAKE3 hash.
+pub fn shard(slug: &str) -> String {
+    blake3::hash(slug.as_bytes()).to_hex()[..2].to_owned()
 }
 
 /// Lowercase ASCII slug: letters, digits, `_` and `-` kept, runs of anything else become one
@@ -103,6 +141,52 @@ mod tests {
         assert_eq!(slugify("get_File", "t"), "get_file");
         assert_eq!(slugify("查询", "tool"), "tool");
         assert_eq!(slugify("../etc/passwd", "t"), "etc-passwd");
+    }
+
+    fn catalogue(ids: impl Iterator<Item = String>) -> Catalogue {
+        let lines: Vec<String> = ids
+            .map(|id| format!(r#"{{"id":"{id}","tools":[{{"name":"get"}}]}}"#))
+            .collect();
+        let loaded = crate::catalogue::load_str(
+            std::path::Path::new("c.jsonl"),
+            &lines.join("\n"),
+            crate::catalogue::SourceFormat::JsonLines,
+        );
+        assert_eq!(loaded.error_count(), 0);
+        loaded.catalogue
+    }
+
+    #[test]
+    fn small_catalogues_keep_short_paths() {
+        let routes = Routes::new(&catalogue(
+            ["zed Editor", "github"].map(String::from).into_iter(),
+        ));
+        assert_eq!(routes.server(0), "servers/github/");
+        assert_eq!(routes.tool(1, 0), "servers/zed-editor/get/");
+    }
+
+    #[test]
+    fn large_catalogues_shard_server_folders_evenly_and_stably() {
+        let catalogue = catalogue((0..2000).map(|i| format!("server-{i}")));
+        let routes = Routes::with_shard_above(&catalogue, 1000);
+        let mut per_shard: HashMap<String, usize> = HashMap::new();
+        for s in 0..2000 {
+            let path = routes.server(s);
+            let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+            assert_eq!(parts.len(), 3, "{path}");
+            assert_eq!(parts[1], shard(&routes.servers[s]));
+            assert_eq!(parts[2], routes.servers[s]);
+            assert_eq!(routes.tool(s, 0), format!("{path}get/"));
+            *per_shard.entry(parts[1].to_owned()).or_default() += 1;
+        }
+        // 2,000 servers over 256 shards: about 8 each, none more than 4× that.
+        assert!(per_shard.len() > 200, "{} shards used", per_shard.len());
+        assert!(per_shard.values().all(|&n| n <= 32), "{per_shard:?}");
+        // The shard of a slug never depends on the rest of the catalogue.
+        assert_eq!(shard("github"), shard("github"));
+        assert_eq!(shard("github").len(), 2);
+        let again = Routes::with_shard_above(&catalogue, 10);
+        assert_eq!(again.server(7), routes.server(7));
     }
 
     #[test]

@@ -72,31 +72,65 @@ fn html_formatter(
 ) -> Result<(), minijinja::Error> {
     if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
         if let Some(text) = value.as_str() {
-            return out
-                .write_str(&escape_html(text))
-                .map_err(minijinja::Error::from);
+            return write_escaped(out, text).map_err(minijinja::Error::from);
         }
     }
     minijinja::escape_formatter(out, state, value)
 }
 
+/// The HTML escape of each character [`escape_html`] replaces.
+fn html_entity(byte: u8) -> Option<&'static str> {
+    match byte {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    }
+}
+
+/// Writes `text` HTML-escaped, copying the runs between special characters in one piece
+/// (no allocation: this runs for every value of every page).
+fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        if let Some(entity) = html_entity(byte) {
+            out.write_str(&text[start..i])?;
+            out.write_str(entity)?;
+            start = i + 1;
+        }
+    }
+    out.write_str(&text[start..])
+}
+
 /// HTML-escapes text for element content and quoted attributes.
 pub fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
+    if !text.bytes().any(|b| html_entity(b).is_some()) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
+    // Writing to a String cannot fail.
+    let _ = write_escaped(&mut out, text);
+    std::borrow::Cow::Owned(out)
+}
+
+/// JSON for a `<script>` element, as a safe string: the same text MiniJinja's `tojson`
+/// gives (`<`, `>`, `&` and `'` written as `\u00XX`, so catalogue text cannot close the
+/// element), made once in Rust instead of converting the data to template values first.
+pub fn script_json(value: &impl serde::Serialize) -> Value {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    let mut out = String::with_capacity(json.len() + 64);
+    for c in json.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\'' => out.push_str("\\u0027"),
             c => out.push(c),
         }
     }
-    std::borrow::Cow::Owned(out)
+    Value::from_safe_string(out)
 }
 
 /// Registers the filters the templates use:
@@ -133,6 +167,33 @@ pub fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_matches_the_usual_entities() {
+        assert_eq!(escape_html("plain"), "plain");
+        assert_eq!(
+            escape_html(r#"<a href="x">Tom & Jerry's</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("é<ü>"), "é&lt;ü&gt;");
+    }
+
+    #[test]
+    fn script_json_is_what_tojson_gives() {
+        let data = serde_json::json!({"name": "</script><b>'x' & y", "n": [1, 2]});
+        let env = environment(None, "/");
+        let tojson = env
+            .render_str("{{ v|tojson }}", minijinja::context! { v => data })
+            .unwrap();
+        let ours = script_json(&data).to_string();
+        // The same JSON and the same escapes; only the key order differs (ours keeps the
+        // source order, so JSON-LD's `@context` and `@type` come first).
+        let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap();
+        assert_eq!(parse(&ours), parse(&tojson));
+        assert_eq!(parse(&ours), data);
+        assert!(ours.contains(r"\u003c/script\u003e\u003cb\u003e\u0027x\u0027 \u0026 y"));
+        assert!(!ours.contains(['<', '>', '&', '\'']), "{ours}");
+    }
 
     #[test]
     fn thousands_separators() {

@@ -127,6 +127,14 @@ impl Assets {
             .map(|a| a.published.as_str())
     }
 
+    /// Every static file's name and published path, in name order (what the `asset` filter
+    /// answers; the build cache hashes it).
+    pub fn published_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files
+            .iter()
+            .map(|(name, a)| (name.as_str(), a.published.as_str()))
+    }
+
     /// Number of static files.
     pub fn len(&self) -> usize {
         self.files.len()

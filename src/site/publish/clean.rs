@@ -47,6 +47,17 @@ impl Output for Tracked<'_> {
             .insert(path.to_owned());
         Ok(written)
     }
+
+    fn reuse(&self, path: &str) -> bool {
+        let kept = self.inner.reuse(path);
+        if kept {
+            self.paths
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path.to_owned());
+        }
+        kept
+    }
 }
 
 /// Whether `root` may be cleaned: it holds the marker, or it is missing or empty (then the

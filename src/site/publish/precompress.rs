@@ -76,6 +76,21 @@ impl Output for Precompressed<'_> {
         }
         Ok(written)
     }
+
+    /// A reused text file keeps its compressed copies too; when either copy is missing the
+    /// file is not reused, so it is written again and compressed.
+    fn reuse(&self, path: &str) -> bool {
+        if !is_text(path) {
+            return self.inner.reuse(path);
+        }
+        let Some(root) = &self.root else {
+            return false;
+        };
+        let copies = [format!("{path}.gz"), format!("{path}.br")];
+        copies.iter().all(|copy| root.join(copy).is_file())
+            && self.inner.reuse(path)
+            && copies.iter().all(|copy| self.inner.reuse(copy))
+    }
 }
 
 /// Whether `path` is a text file that gets compressed copies.

@@ -1,0 +1,275 @@
+//! Builds synthetic catalogues of several sizes with the release `toolpages` binary and
+//! prints, for each: wall time, pages per second, CPU time, peak RSS, output files and bytes;
+//! the same for the file-system floor (a program that only recreates the same files with the
+//! same bytes); and two rebuilds (nothing changed, one server edited).
+//!
+//! ```sh
+//! cargo build --release && cargo run --release --example bench -- \
+//!     --tools 10000,100000,500000 --out-dir /dev/shm/tp-bench [--disk-dir target/tp-bench] \
+//!     [--seed 1] [--catalogue content/catalogue.jsonl] [--bin target/release/toolpages] \
+//!     [--build-arg ARG]...
+//! ```
+//!
+//! Each size is generated once under `--out-dir`; each folder given (`--out-dir` is on tmpfs
+//! for the RAM figures, `--disk-dir` on disk) gets its own build, removed once measured. Every
+//! `--build-arg` is passed to `toolpages build` (for example `--precompress`; the search
+//! index is always built). The last column is the 1-minute load average after the run: on a
+//! shared machine, read the row with it.
+
+#[path = "support/args.rs"]
+mod args;
+#[path = "support/floor.rs"]
+mod floor;
+#[path = "support/measure.rs"]
+mod measure;
+#[path = "support/synth.rs"]
+mod synth;
+
+use measure::Cost;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "bench --tools N[,N...] --out-dir DIR [--disk-dir DIR] [--seed S] [--catalogue FILE] [--bin FILE] [--build-arg ARG]...";
+
+fn main() -> ExitCode {
+    let result = match std::env::args().nth(1).as_deref() {
+        Some("--floor") => floor_child(),
+        _ => run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+struct Settings {
+    sizes: Vec<usize>,
+    places: Vec<(&'static str, PathBuf)>,
+    seed: u64,
+    catalogue: PathBuf,
+    bin: PathBuf,
+    build_args: Vec<String>,
+}
+
+fn run() -> Result<(), String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut args = args::Args::from_env(USAGE)?;
+    let sizes: String = args.required("--tools")?;
+    let sizes = sizes
+        .split(',')
+        .map(|n| n.trim().replace('_', "").parse::<usize>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("--tools: {e} (expected numbers such as 10000,100000)"))?;
+    let out_dir: PathBuf = args.required("--out-dir")?;
+    let disk_dir: Option<PathBuf> = args.optional("--disk-dir")?;
+    let settings = Settings {
+        sizes,
+        places: std::iter::once(("tmpfs", out_dir.clone()))
+            .chain(disk_dir.map(|d| ("disk", d)))
+            .collect(),
+        seed: args.optional("--seed")?.unwrap_or(1),
+        catalogue: args
+            .optional("--catalogue")?
+            .unwrap_or_else(|| root.join("content/catalogue.jsonl")),
+        bin: args
+            .optional("--bin")?
+            .unwrap_or_else(|| root.join("target/release/toolpages")),
+        build_args: args.all("--build-arg")?,
+    };
+    args.finish()?;
+    if !settings.bin.is_file() {
+        return Err(format!(
+            "{} not found: run `cargo build --release` first (or pass --bin)",
+            settings.bin.display()
+        ));
+    }
+    let source = synth::Source::read(&settings.catalogue)?;
+    println!("| place | tools | run | wall s | pages/s | CPU s | peak RSS MB | files written | files | MB | × floor | load |");
+    println!("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for &tools in &settings.sizes {
+        let content = out_dir.join(format!("catalogue-{tools}"));
+        let catalogue = content.join("catalogue.jsonl");
+        mkdir(&content)?;
+        let mut file = std::io::BufWriter::new(
+            std::fs::File::create(&catalogue)
+                .map_err(|e| format!("{}: {e}", catalogue.display()))?,
+        );
+        source
+            .generate(tools, settings.seed, &mut file)
+            .and_then(|_| std::io::Write::flush(&mut file))
+            .map_err(|e| format!("{}: {e}", catalogue.display()))?;
+        drop(file);
+        for (place, dir) in &settings.places {
+            bench_one(&settings, place, dir, tools, &content)?;
+        }
+    }
+    Ok(())
+}
+
+/// One size in one place: full build, floor, rebuild unchanged, rebuild after an edit.
+fn bench_one(
+    settings: &Settings,
+    place: &str,
+    dir: &Path,
+    tools: usize,
+    content: &Path,
+) -> Result<(), String> {
+    let site = dir.join(format!("site-{tools}"));
+    mkdir(dir)?;
+    remove(&site)?;
+    let log = dir.join(format!("build-{tools}.log"));
+    let build = || {
+        let mut command = Command::new(&settings.bin);
+        command
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("build")
+            .arg("--content")
+            .arg(content)
+            .arg("--output")
+            .arg(&site)
+            .args(&settings.build_args);
+        measure::run(command, &log).and_then(|(cost, out)| Ok((cost, summary(&out)?)))
+    };
+    let (full, built) = build()?;
+    let (files, bytes) = floor::count(&site);
+    let mut floor_cmd = Command::new(std::env::current_exe().map_err(|e| e.to_string())?);
+    floor_cmd.arg("--floor").arg(&site);
+    let (floor_cost, floor_out) = measure::run(floor_cmd, &dir.join("floor.log"))?;
+    let floor = parse_floor(&floor_out, floor_cost)?;
+    let row = |run: &str, cost: Cost, written: u64, pages: Option<usize>| {
+        let rate = pages.map_or(files as f64, |p| p as f64) / cost.wall;
+        println!(
+            "| {place} | {tools} | {run} | {:.2} | {:.0} | {:.2} | {:.0} | {written} | {files} | {:.0} | {:.2} | {} |",
+            cost.wall,
+            rate,
+            cost.cpu,
+            cost.peak_rss as f64 / 1e6,
+            bytes as f64 / 1e6,
+            cost.wall / floor.wall,
+            load_average(),
+        );
+    };
+    row("full build", full, built.written, Some(built.pages));
+    row("floor", floor, files, None);
+    let (again, same) = build()?;
+    row("rebuild, no change", again, same.written, Some(same.pages));
+    edit_one_server(&content.join("catalogue.jsonl"))?;
+    let (edited, changed) = build()?;
+    row(
+        "rebuild, 1 server edited",
+        edited,
+        changed.written,
+        Some(changed.pages),
+    );
+    // The sites of the larger sizes need the room (a 500,000-tool site is about 6 GB).
+    remove(&site)
+}
+
+/// The 1-minute load average: on a shared machine, the figures of a row are only as good as
+/// the machine was quiet.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split(' ').next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+/// Pages and files written, from the `Built ...` line of `toolpages build`.
+struct Built {
+    pages: usize,
+    written: u64,
+}
+
+fn summary(output: &str) -> Result<Built, String> {
+    let line = output
+        .lines()
+        .find(|l| l.starts_with("Built "))
+        .ok_or_else(|| format!("no summary line in the build output:\n{output}"))?;
+    let number_before = |word: &str| -> Option<u64> {
+        let words: Vec<&str> = line
+            .split([' ', '(', ','])
+            .filter(|w| !w.is_empty())
+            .collect();
+        let at = words.iter().position(|w| *w == word)?;
+        words.get(at.checked_sub(1)?)?.parse().ok()
+    };
+    match (number_before("pages"), number_before("files")) {
+        (Some(pages), Some(written)) => Ok(Built {
+            pages: pages as usize,
+            written,
+        }),
+        _ => Err(format!("cannot read the summary line `{line}`")),
+    }
+}
+
+/// Appends ` (edited)` to the description of the first tool of the middle server, so one
+/// server's pages change and every other byte of the catalogue stays.
+fn edit_one_server(catalogue: &Path) -> Result<(), String> {
+    let text =
+        std::fs::read_to_string(catalogue).map_err(|e| format!("{}: {e}", catalogue.display()))?;
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let middle = lines.len() / 2;
+    let (at, mut server) = (middle..lines.len())
+        .chain(0..middle)
+        .find_map(|i| {
+            let server: serde_json::Value = serde_json::from_str(&lines[i]).ok()?;
+            server["tools"].get(0).is_some().then_some((i, server))
+        })
+        .ok_or("no server with tools to edit")?;
+    let tool = &mut server["tools"][0];
+    let description = tool["description"].as_str().unwrap_or("").to_owned();
+    tool["description"] = format!("{description} (edited)").into();
+    lines[at] = server.to_string();
+    std::fs::write(catalogue, lines.join("\n") + "\n")
+        .map_err(|e| format!("{}: {e}", catalogue.display()))
+}
+
+/// `bench --floor DIR`: reads DIR into memory, deletes it, recreates it and prints the
+/// wall and CPU seconds of the recreation alone.
+fn floor_child() -> Result<(), String> {
+    let dir = PathBuf::from(std::env::args().nth(2).ok_or("--floor needs a folder")?);
+    let tree = floor::Tree::read(&dir)?;
+    std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let cpu = measure::own_cpu();
+    let wall = tree.create(&dir)?;
+    println!("floor wall={wall} cpu={}", measure::own_cpu() - cpu);
+    // The process exits without freeing the tree: freeing is not part of the floor.
+    std::mem::forget(tree);
+    Ok(())
+}
+
+fn parse_floor(output: &str, child: Cost) -> Result<Cost, String> {
+    let line = output
+        .lines()
+        .find(|l| l.starts_with("floor "))
+        .ok_or_else(|| format!("no floor line in:\n{output}"))?;
+    let value = |key: &str| -> Option<f64> {
+        line.split(' ')
+            .find_map(|w| w.strip_prefix(key))
+            .and_then(|v| v.parse().ok())
+    };
+    match (value("wall="), value("cpu=")) {
+        (Some(wall), Some(cpu)) => Ok(Cost {
+            wall,
+            cpu,
+            peak_rss: child.peak_rss,
+        }),
+        _ => Err(format!("cannot read `{line}`")),
+    }
+}
+
+fn mkdir(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+fn remove(dir: &Path) -> Result<(), String> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("{}: {e}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
