@@ -15,13 +15,7 @@ async fn tool_page_renders_as_a_product_page() {
         format!("http://{addr}/servers/awslabs-healthimaging-mcp-server/start_dicom_export_job/");
     c.goto(&url).await.unwrap();
 
-    let h1 = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let h1 = support::text_of(c, "h1").await;
     assert_eq!(h1, "start_dicom_export_job");
     // Every parameter of the schema is a row of the parameter table, with its type.
     let rows = c
@@ -52,13 +46,7 @@ async fn tool_page_renders_as_a_product_page() {
         .click()
         .await
         .unwrap();
-    let h1 = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let h1 = support::text_of(c, "h1").await;
     assert_eq!(h1, "awslabs.healthimaging-mcp-server");
     c.goto(&url).await.unwrap();
     browser.screenshot("tool-page").await;
@@ -66,13 +54,7 @@ async fn tool_page_renders_as_a_product_page() {
     c.goto(&format!("http://{addr}/no/such/page/"))
         .await
         .unwrap();
-    let h1 = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let h1 = support::text_of(c, "h1").await;
     assert_eq!(h1, "Page not found");
     browser.close().await;
 }

@@ -3,7 +3,7 @@
 
 mod support;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -103,13 +103,7 @@ async fn edits_show_up_without_a_manual_reload_and_errors_show_an_overlay() {
         served.port
     );
     c.goto(&url).await.unwrap();
-    let h1 = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let h1 = support::text_of(c, "h1").await;
     assert_eq!(h1, "read_file");
     // The preview injects the live-reload script; a page that reloads loses this marker.
     c.execute("window.notReloaded = true; return true", vec![])

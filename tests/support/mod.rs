@@ -139,16 +139,8 @@ pub async fn text_of(c: &Client, css: &str) -> String {
 /// Builds the bundled real catalogue (`content/`) with the built-in templates and static
 /// files and the default settings into `out`.
 pub fn build_real(out: &Path) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let options = toolpages::site::BuildOptions {
-        content: root.join("content"),
-        templates: root.join("templates"),
-        static_dir: root.join("static"),
-        output: out.to_path_buf(),
-        config: toolpages::site::Config::default(),
-        skip_invalid: false,
-    };
-    toolpages::site::build(&options, &()).expect("the real catalogue builds");
+    let content = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content");
+    toolpages::site::build(&options(&content, out, false), &()).expect("the real catalogue builds");
 }
 
 /// Every response served by [`serve_counting`]: path and body bytes (`Content-Length`).
