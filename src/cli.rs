@@ -77,26 +77,20 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-pub(crate) fn load_config(
-    path: &std::path::Path,
-    base_url: Option<&str>,
-) -> Result<Config, String> {
-    let config = Config::load(path).map_err(|e| e.to_string())?;
-    match base_url {
-        Some(url) => config
-            .with_base_url(url)
-            .map_err(|e| format!("--base-url: {e}")),
-        None => Ok(config),
-    }
+/// The settings file merged with `--base-url`; an error is printed here, so callers only
+/// return `ExitCode::FAILURE`.
+pub(crate) fn load_config(path: &std::path::Path, base_url: Option<&str>) -> Result<Config, ()> {
+    let config = Config::load(path).map_err(|e| e.to_string());
+    let config = match (config, base_url) {
+        (Ok(c), Some(url)) => c.with_base_url(url).map_err(|e| format!("--base-url: {e}")),
+        (result, _) => result,
+    };
+    config.map_err(|e| eprintln!("error: {e}"))
 }
 
 fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
-    let config = match load_config(config, args.base_url.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Ok(config) = load_config(config, args.base_url.as_deref()) else {
+        return ExitCode::FAILURE;
     };
     let options = BuildOptions {
         content: args.content,

@@ -51,12 +51,8 @@ pub struct ServeArgs {
 
 /// `toolpages check`: 0 when the site is ready to publish, 1 with the list of problems.
 pub fn check(config: &Path, args: CheckArgs) -> ExitCode {
-    let config = match load_config(config, args.base_url.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Ok(config) = load_config(config, args.base_url.as_deref()) else {
+        return ExitCode::FAILURE;
     };
     let options = BuildOptions {
         content: args.sources.content,
@@ -94,12 +90,8 @@ pub fn check(config: &Path, args: CheckArgs) -> ExitCode {
 
 /// `toolpages serve`: runs until Ctrl-C.
 pub fn serve(config_file: &Path, args: ServeArgs) -> ExitCode {
-    let config = match load_config(config_file, None) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Ok(config) = load_config(config_file, None) else {
+        return ExitCode::FAILURE;
     };
     let options = ServeOptions {
         content: args.sources.content,
