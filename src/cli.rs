@@ -63,6 +63,12 @@ struct BuildArgs {
     /// Also write gzip (`.gz`) and Brotli (`.br`) copies beside each text file.
     #[arg(long)]
     precompress: bool,
+    /// Leave out the search index (overrides `build_search_index` in the settings file).
+    #[arg(long)]
+    no_search: bool,
+    /// Print how long each phase of the build took.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// Runs the command line; the exit code is 0 on success, 1 on bad input or failure.
@@ -89,9 +95,10 @@ pub(crate) fn load_config(path: &std::path::Path, base_url: Option<&str>) -> Res
 }
 
 fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
-    let Ok(config) = load_config(config, args.base_url.as_deref()) else {
+    let Ok(mut config) = load_config(config, args.base_url.as_deref()) else {
         return ExitCode::FAILURE;
     };
+    config.build_search_index &= !args.no_search;
     let options = BuildOptions {
         content: args.content,
         templates: args.templates,
@@ -127,15 +134,20 @@ fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
                 args.output.display()
             );
             let search = &summary.search;
-            println!(
-                "Search index: {} records in {} shard(s), {} files, {:.1} MB, {:.2} s",
-                search.records,
-                search.shards,
-                search.files,
-                search.bytes as f64 / 1e6,
-                search.seconds
-            );
+            if options.config.build_search_index {
+                println!(
+                    "Search index: {} records in {} shard(s), {} files, {:.1} MB, {:.2} s",
+                    search.records,
+                    search.shards,
+                    search.files,
+                    search.bytes as f64 / 1e6,
+                    search.seconds
+                );
+            }
             println!("{}", lint::summary_line(&summary.lint));
+            if args.timings {
+                print!("Timings:\n{}", summary.timings);
+            }
             let errors = summary
                 .problems
                 .iter()

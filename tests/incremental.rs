@@ -305,3 +305,79 @@ fn skipped_pages_keep_their_compressed_copies() {
     toolpages::site::build_with(&opts, &publish, &()).unwrap();
     assert_eq!(files(out.path()), before, "the missing copy is back");
 }
+
+/// A sequence of edits of every kind the fingerprints hash, each followed by an incremental
+/// build that must equal a fresh one byte for byte: a review added for a tool, the display
+/// name of a server whose tool another server's page lists, a server removed (its files go,
+/// found through the output listing rather than a walk), and a build with nothing changed.
+#[test]
+fn every_kind_of_edit_gives_what_a_fresh_build_gives() {
+    let content = content();
+    let out = tempfile::tempdir().unwrap();
+    build_into(content.path(), out.path());
+
+    // A review moves a tool to another category: its page, its server's page and policy
+    // files, and the listings change.
+    let text = std::fs::read_to_string(content.path().join("catalogue.jsonl")).unwrap();
+    let server: serde_json::Value = serde_json::from_str(text.lines().nth(7).unwrap()).unwrap();
+    let (id, tool) = (
+        server["id"].as_str().unwrap(),
+        server["tools"][0]["name"].as_str().unwrap(),
+    );
+    let review = content.path().join(format!("servers/{id}/{tool}.md"));
+    std::fs::create_dir_all(review.parent().unwrap()).unwrap();
+    std::fs::write(
+        &review,
+        "---\ncategory: financial\nnotes: Reviewed for the cache test.\n---\nA body.\n",
+    )
+    .unwrap();
+    let summary = build_into(content.path(), out.path());
+    assert!(summary.written > 0);
+    let after = assert_same_as_fresh_build(content.path(), out.path());
+    assert!(after
+        .iter()
+        .any(|(name, bytes)| name.starts_with(&format!("servers/{id}/"))
+            && name != &format!("servers/{id}/index.html")
+            && String::from_utf8_lossy(bytes).contains("Reviewed for the cache test.")));
+
+    // Server 1 gets a copy of server 0's first tool; then server 1 is renamed: server 0's
+    // tool page lists the copy under server 1's name, so it must change with the name.
+    let server_a: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let copy = server_a["tools"][0].clone();
+    edit_server(content.path(), 1, |server| {
+        server["tools"].as_array_mut().unwrap().push(copy);
+    });
+    build_into(content.path(), out.path());
+    edit_server(content.path(), 1, |server| {
+        server["name"] = "A Renamed Server".into();
+    });
+    build_into(content.path(), out.path());
+    let after = assert_same_as_fresh_build(content.path(), out.path());
+    let a = server_a["id"].as_str().unwrap();
+    assert!(after
+        .iter()
+        .any(|(name, bytes)| name.starts_with(&format!("servers/{a}/"))
+            && String::from_utf8_lossy(bytes).contains("A Renamed Server")));
+
+    // A removed server's files go.
+    let gone = server_id(content.path(), 20);
+    let path = content.path().join("catalogue.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.contains(&gone)).collect();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let summary = build_into(content.path(), out.path());
+    assert!(summary.removed > 0, "{summary:?}");
+    assert!(!out.path().join(format!("servers/{gone}")).exists());
+    assert_same_as_fresh_build(content.path(), out.path());
+
+    // Nothing changed: nothing is written, and the search index is kept as it is without
+    // indexing again (a damaged index file is not even read).
+    let index = files(out.path())
+        .into_keys()
+        .find(|name| name.starts_with("pagefind/index/"))
+        .unwrap();
+    std::fs::write(out.path().join(&index), b"damaged").unwrap();
+    let summary = build_into(content.path(), out.path());
+    assert_eq!(summary.written, 0, "{summary:?}");
+    assert_eq!(std::fs::read(out.path().join(&index)).unwrap(), b"damaged");
+}

@@ -297,7 +297,7 @@ impl Site {
                 let print = match self.routes.get(file)? {
                     Target::Page(page) => match owner(&self.data, page) {
                         Some(id) => Fingerprint::Server(id.to_owned()),
-                        None => Fingerprint::Context(page.context(&self.data)),
+                        None => Fingerprint::Context(page.context(&self.data).ok()),
                     },
                     Target::File(_) => Fingerprint::Always,
                 };
@@ -321,7 +321,9 @@ impl Site {
                     owner(&self.data, page) == Some(id.as_str()) && !servers.contains(id)
                 }
                 (Some(Fingerprint::Context(context)), Some(Target::Page(page))) => {
-                    owner(&self.data, page).is_none() && *context == page.context(&self.data)
+                    owner(&self.data, page).is_none()
+                        && context.is_some()
+                        && *context == page.context(&self.data).ok()
                 }
                 _ => false,
             };
@@ -339,7 +341,7 @@ impl Site {
 /// See [`Site::fingerprints`].
 enum Fingerprint {
     Server(String),
-    Context(minijinja::Value),
+    Context(Option<minijinja::Value>),
     Always,
 }
 

@@ -241,7 +241,7 @@ fn attack_link(data: &SiteData, a: usize) -> AttackLink {
     }
 }
 
-fn attack_links(data: &SiteData, c: Category) -> Vec<AttackLink> {
+pub(super) fn attack_links(data: &SiteData, c: Category) -> Vec<impl Serialize> {
     data.index.attacks_by_category[category_index(c)]
         .iter()
         .map(|&a| attack_link(data, a))
@@ -270,6 +270,25 @@ pub fn attack_page(data: &SiteData, a: usize) -> Value {
     }
 }
 
+/// The tools of the same name on other servers that the page of tool `t` of server `s`
+/// lists (at most [`RELATED_MAX`]), and how many there are in all. Tool pages depend on
+/// these other servers' tools, so the build cache hashes them too.
+pub(super) fn same_name_elsewhere(
+    data: &SiteData,
+    s: usize,
+    t: usize,
+) -> (impl Iterator<Item = ToolRef> + '_, usize) {
+    let name = &data.catalogue.servers[s].tools[t].name;
+    let same_name: &[ToolRef] = data.index.same_name.get(name).map_or(&[], Vec::as_slice);
+    let listed = same_name
+        .iter()
+        .copied()
+        .filter(move |&(os, _)| os != s)
+        .take(RELATED_MAX);
+    // Names are unique within a server, so every other entry is on another server.
+    (listed, same_name.len().saturating_sub(1))
+}
+
 /// What a tool page shows around the tool: related tools (same category on the same server;
 /// the same name on other servers, each list capped at [`RELATED_MAX`]), the attack
 /// patterns of its category, and links to its category and level pages.
@@ -283,16 +302,10 @@ pub fn tool_extras(data: &SiteData, s: usize, t: usize) -> Value {
         .map(|&other| tool_summary(data, s, other))
         .collect();
     let sibling_total = same_server.len().saturating_sub(1);
-    let name = &data.catalogue.servers[s].tools[t].name;
-    let same_name: &[ToolRef] = data.index.same_name.get(name).map_or(&[], Vec::as_slice);
-    let elsewhere: Vec<ToolSummary> = same_name
-        .iter()
-        .filter(|&&(os, _)| os != s)
-        .take(RELATED_MAX)
-        .map(|&(os, ot)| tool_summary(data, os, ot))
+    let (elsewhere, elsewhere_total) = same_name_elsewhere(data, s, t);
+    let elsewhere: Vec<ToolSummary> = elsewhere
+        .map(|(os, ot)| tool_summary(data, os, ot))
         .collect();
-    // Names are unique within a server, so every other entry is on another server.
-    let elsewhere_total = same_name.len().saturating_sub(1);
     context! {
         related_same_server => siblings,
         related_same_server_total => sibling_total,

@@ -4,6 +4,7 @@ use super::cache::BuildCache;
 use super::output::{Output, Written};
 use super::pages::{plan, Page};
 use super::search::{write_index, SearchError, SearchSummary};
+use super::timings::{Stopwatch, Timings};
 use super::{Config, SiteData};
 use crate::catalogue::{self, Problem};
 use minijinja::Environment;
@@ -54,6 +55,8 @@ pub struct BuildSummary {
     pub notes: Vec<String>,
     /// Every lint finding on the built catalogue ([`catalogue::lint()`]).
     pub lint: Vec<Problem>,
+    /// Where the time went, phase by phase.
+    pub timings: Timings,
 }
 
 /// Why a build failed.
@@ -167,13 +170,21 @@ pub(crate) fn render_site_with(
     progress: &dyn Progress,
     cache: Option<&BuildCache>,
 ) -> Result<BuildSummary, BuildError> {
-    super::policies::check_all(data)?;
+    let mut timings = Timings::default();
+    let mut clock = Stopwatch::start();
     let pages = plan(data);
+    clock.lap(&mut timings, "plan");
     progress.start(pages.len());
     let written = AtomicUsize::new(0);
     let unchanged = AtomicUsize::new(0);
     let (rendered, search) = std::thread::scope(|scope| {
-        let search = scope.spawn(|| write_index(data, out));
+        let search = scope.spawn(|| {
+            if data.config.build_search_index {
+                write_index(data, out)
+            } else {
+                Ok(SearchSummary::default())
+            }
+        });
         let rendered = render_pages(
             &pages,
             data,
@@ -188,6 +199,10 @@ pub(crate) fn render_site_with(
     rendered?;
     let search =
         search.unwrap_or_else(|_| Err(SearchError::Pagefind("the indexer panicked".into())))?;
+    clock.lap(&mut timings, "render and write pages");
+    timings
+        .phases
+        .push(("  of which search (beside)", search.seconds));
     Ok(BuildSummary {
         servers: data.catalogue.servers.len(),
         tools: data.catalogue.tool_count(),
@@ -195,6 +210,7 @@ pub(crate) fn render_site_with(
         written: written.into_inner() + search.written,
         unchanged: unchanged.into_inner() + search.unchanged,
         search,
+        timings,
         ..BuildSummary::default()
     })
 }
@@ -214,37 +230,65 @@ fn render_pages(
         || Vec::with_capacity(64 * 1024),
         |buffer, page| {
             let file = page.file(data);
-            // A server or tool page whose server's fingerprint is unchanged since the last
-            // build, and whose file is still there, already holds the bytes this build would
-            // render; `reuse` also keeps it (and its compressed copies) from the stale-file
-            // cleanup.
-            let skip = match (*page, cache) {
-                (Page::Server(s) | Page::Tool(s, _), Some(cache)) => {
-                    cache.unchanged(s) && out.reuse(&file)
-                }
-                _ => false,
-            };
-            let count = if skip {
-                unchanged
-            } else {
-                buffer.clear();
-                render_page_into(page, data, env, &file, buffer)?;
-                match out.write(&file, buffer) {
-                    Ok(Written::Changed) => written,
-                    Ok(Written::Unchanged) => unchanged,
-                    Err(source) => {
-                        return Err(BuildError::Io {
-                            path: file.into(),
-                            source,
-                        })
-                    }
-                }
+            let outcome = render_or_reuse(page, data, env, cache, out, &file, buffer)?;
+            let count = match outcome {
+                None | Some(Written::Unchanged) => unchanged,
+                Some(Written::Changed) => written,
             };
             count.fetch_add(1, Ordering::Relaxed);
             progress.tick();
             Ok(())
         },
     )
+}
+
+/// Renders `page` into `buffer` and writes it as `file`, unless `cache` says `out` already
+/// holds exactly these bytes (then `None`: nothing rendered, and `out` is told the file is
+/// kept, see [`Output::reuse`], so the stale-file cleanup leaves it and its compressed
+/// copies alone).
+fn render_or_reuse(
+    page: &Page,
+    data: &SiteData,
+    env: &Environment<'static>,
+    cache: Option<&BuildCache>,
+    out: &dyn Output,
+    file: &str,
+    buffer: &mut Vec<u8>,
+) -> Result<Option<Written>, BuildError> {
+    let io = |source| BuildError::Io {
+        path: file.into(),
+        source,
+    };
+    // A page of a server whose fingerprint is unchanged since the last build, and whose
+    // file is still there, already holds the bytes this build would render.
+    let owner = match *page {
+        Page::Server(s) | Page::Tool(s, _) | Page::PolicyJson(s) | Page::InterceptYaml(s) => {
+            Some(s)
+        }
+        _ => None,
+    };
+    if let (Some(s), Some(cache)) = (owner, cache) {
+        if cache.unchanged(s) && out.reuse(file) {
+            return Ok(None);
+        }
+    }
+    if let Some(text) = page.generated(data) {
+        return out.write(file, text?.as_bytes()).map(Some).map_err(io);
+    }
+    buffer.clear();
+    match cache {
+        Some(cache) if owner.is_none() => {
+            // Listings are cheap to describe and costly to render: their context decides.
+            let context = page.context(data)?;
+            if cache.page_unchanged(file, &context, buffer) && out.reuse(file) {
+                return Ok(None);
+            }
+            buffer.clear();
+            render_context_into(page, context, file, env, buffer)?;
+        }
+        _ => render_page_into(page, data, env, file, buffer)?,
+    }
+    out.write(file, buffer).map(Some).map_err(io)
 }
 
 /// Renders one page with `env` (`file` is its output path, for error messages). `build`,
@@ -274,6 +318,17 @@ fn render_page_into(
         buffer.extend_from_slice(text?.as_bytes());
         return Ok(());
     }
+    render_context_into(page, page.context(data)?, file, env, buffer)
+}
+
+/// Renders the template of `page` with `context`, appending to `buffer`.
+fn render_context_into(
+    page: &Page,
+    context: minijinja::Value,
+    file: &str,
+    env: &Environment<'static>,
+    buffer: &mut Vec<u8>,
+) -> Result<(), BuildError> {
     let fail = |e: minijinja::Error| BuildError::Render {
         page: file.to_owned(),
         template: page.template().to_owned(),
@@ -281,7 +336,7 @@ fn render_page_into(
     };
     env.get_template(page.template())
         .map_err(fail)?
-        .render_captured_to(page.context(data), buffer)
+        .render_captured_to(context, buffer)
         .map_err(fail)?;
     Ok(())
 }

@@ -1,55 +1,72 @@
 //! The incremental build cache: which servers' pages are already in the output folder,
 //! byte for byte as this build would render them.
 //!
-//! A server's pages (its page and its tool pages) are a function of the context each page
-//! renders with ([`Page::context`]) and the build itself (the `toolpages` executable, the
-//! templates and the published names of the static files, which change with their content).
-//! The contexts hold everything a page shows, including what comes from outside the server's
-//! own entry: related tools of other servers, attack patterns, reviews, policies and the
-//! settings. Each server gets a fingerprint, a BLAKE3 hash of all of these; the fingerprints of a
-//! successful build are stored in [`FILE`] in the output folder. The next build renders a
-//! server's pages only when its fingerprint is new or one of its files is missing; every
-//! other page (home, listings, anything added later) is always rendered, and written only
-//! when its bytes change. A build that stops half-way leaves no cache, so the build after it
-//! renders everything.
+//! A server's pages (its page and its tool pages) are a function of a few inputs, hashed
+//! here instead of the pages' whole contexts (building every context only to hash it cost
+//! more than a third of a full build):
+//!
+//! - the build itself: the `toolpages` executable, the built-in and the site's templates,
+//!   the published names of the static files (which change with their content) and the
+//!   settings;
+//! - the server's own entry, as loaded (every field and tool);
+//! - its analysis (classification, evidence and policy of each tool, reviews applied);
+//! - its routes (slugs can depend on other servers through collisions);
+//! - what its tool pages show of other servers: the tools of the same name elsewhere
+//!   ([`browse::same_name_elsewhere`]), each as its listing summary, and their count;
+//! - the attack patterns linked from each of its tools' categories.
+//!
+//! Each server gets a fingerprint, a BLAKE3 hash of these; the fingerprints of a successful
+//! build are stored in [`FILE`] in the output folder. The next build renders a server's pages
+//! only when its fingerprint is new or one of its files is missing; every other page (home,
+//! listings, anything added later) is always rendered, and written only when its bytes
+//! change. A build that stops half-way leaves no cache, so the build after it renders
+//! everything.
 //!
 //! Invariant for anyone adding to the server and tool pages: whatever they show must come
-//! from their context or the templates; anything else (a new template global or filter that
-//! reads data) must be hashed into [`BuildCache::server_fingerprint`] or the build
-//! fingerprint, or an edit elsewhere would leave those pages stale.
+//! from the inputs above; anything else (data from another server, a new template global
+//! that reads data) must be hashed into [`fingerprints`] too, or an edit elsewhere would
+//! leave those pages stale. `tests/incremental.rs` compares incremental builds after each
+//! kind of edit with fresh builds, byte for byte.
 
-use super::pages::Page;
+use super::browse;
+use super::index::category_index;
+use super::pages::tool_summary;
 use super::publish::assets::Assets;
 use super::templates::BUILTIN;
 use super::SiteData;
+use crate::classify::Category;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 use walkdir::WalkDir;
 
 /// The cache file's name in the output folder. Deleting it forces a full render.
 pub const FILE: &str = ".toolpages-cache";
 
 /// First line of the cache file; a file with another first line is ignored.
-const HEADER: &str = "toolpages build cache 1";
+const HEADER: &str = "toolpages build cache 2";
 
 /// The fingerprints of the previous build and of this one.
 #[derive(Debug)]
 pub struct BuildCache {
     path: PathBuf,
     previous: HashSet<blake3::Hash>,
+    /// The fingerprint of the build itself; `None` when the executable could not be read
+    /// (then nothing is trusted and nothing is stored).
+    build: Option<blake3::Hash>,
     /// `current[s]`: the fingerprint of server `s` in this build.
     current: Vec<blake3::Hash>,
-    /// The file already holds exactly this build's fingerprints (nothing to write).
-    kept: bool,
+    /// Fingerprints of the other pages rendered by this build ([`BuildCache::page_unchanged`]).
+    pages: Mutex<Vec<blake3::Hash>>,
 }
 
 impl BuildCache {
     /// Reads the cache of the output folder `output`, fingerprints every server of `data`
-    /// and, unless the file already holds exactly these fingerprints (a build with nothing
-    /// changed leaves it untouched), removes the file: it is written again by
-    /// [`BuildCache::save`] once the build succeeds. `templates` is the site's templates folder, `assets` the static files the
-    /// pages link to. A missing or unreadable cache means every server is rendered; only
+    /// and removes the file: it is written again by [`BuildCache::save`] once the build
+    /// succeeds. `templates` is the site's templates folder, `assets` the static files the
+    /// pages link to. A missing or unreadable cache means every page is rendered; only
     /// failing to remove the file is an error.
     pub fn open(
         output: &Path,
@@ -58,26 +75,23 @@ impl BuildCache {
         assets: &Assets,
     ) -> io::Result<BuildCache> {
         let path = output.join(FILE);
-        let stored = std::fs::read_to_string(&path).ok();
-        let previous = stored.as_deref().map(parse).unwrap_or_default();
-        let current = match build_fingerprint(templates, assets) {
-            Some(build) => fingerprints(&build, data),
-            // Without a fingerprint of the executable nothing can be trusted: hashes that
-            // cannot match a stored one.
-            None => Vec::new(),
-        };
-        let kept = !current.is_empty() && stored.as_deref() == Some(text(&current).as_str());
-        if !kept {
-            match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
+        let previous = std::fs::read_to_string(&path)
+            .ok()
+            .as_deref()
+            .map(parse)
+            .unwrap_or_default();
+        let build = build_fingerprint(templates, assets, &data.config);
+        let current = build.map_or_else(Vec::new, |build| fingerprints(&build, data));
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
         }
         Ok(BuildCache {
             path,
             previous,
+            build,
             current,
-            kept,
+            pages: Mutex::new(Vec::new()),
         })
     }
 
@@ -89,40 +103,62 @@ impl BuildCache {
             .is_some_and(|hash| self.previous.contains(hash))
     }
 
-    /// Writes this build's fingerprints (call after every page was written).
-    pub fn save(&self) -> io::Result<()> {
-        if self.current.is_empty() || self.kept {
-            return Ok(());
-        }
-        let mut tmp = self.path.clone().into_os_string();
-        tmp.push(".tmp");
-        std::fs::write(&tmp, text(&self.current))?;
-        std::fs::rename(&tmp, &self.path)
-    }
-
-    /// The fingerprint of server `s`: `build` (the hash of the executable, the templates and
-    /// the static files' names), then the file and the context (as JSON) of the server page
-    /// and of each tool page. `buffer` is scratch space, reused across calls (hashing a few
-    /// large chunks is several times faster than many small ones).
-    pub fn server_fingerprint(
-        build: &blake3::Hash,
-        data: &SiteData,
-        s: usize,
+    /// For a page outside any server (home, listings): whether the build that wrote the
+    /// cache rendered `file` from exactly this `context` (its JSON, hashed with the build's
+    /// fingerprint). The fingerprint is kept for the next build either way. `buffer` is
+    /// scratch space.
+    pub fn page_unchanged(
+        &self,
+        file: &str,
+        context: &minijinja::Value,
         buffer: &mut Vec<u8>,
-    ) -> blake3::Hash {
+    ) -> bool {
+        let Some(build) = self.build else {
+            return false;
+        };
         buffer.clear();
         buffer.extend_from_slice(build.as_bytes());
-        let tools = (0..data.catalogue.servers[s].tools.len()).map(|t| Page::Tool(s, t));
-        for page in std::iter::once(Page::Server(s)).chain(tools) {
-            // Writing to a Vec cannot fail; a context that cannot be serialized leaves an
-            // error mark, which is still a function of the data.
-            let _ = write!(buffer, "\0{}\0", page.file(data));
-            if serde_json::to_writer(&mut *buffer, &page.context(data)).is_err() {
-                buffer.extend_from_slice(b"\0unserializable");
-            }
+        let _ = write!(buffer, "\0{file}\0");
+        if serde_json::to_writer(&mut *buffer, context).is_err() {
+            // Not a function of the data alone: never matches, never stored.
+            return false;
         }
-        blake3::hash(buffer)
+        let hash = blake3::hash(buffer);
+        self.pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(hash);
+        self.previous.contains(&hash)
     }
+
+    /// Writes this build's fingerprints (call after every page was written).
+    pub fn save(&self) -> io::Result<()> {
+        if self.build.is_none() {
+            return Ok(());
+        }
+        let mut hashes = self.current.clone();
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        // Rendering order varies between runs; the file should not.
+        pages.sort_unstable_by_key(|h| *h.as_bytes());
+        hashes.extend(pages);
+        let mut tmp = self.path.clone().into_os_string();
+        tmp.push(".tmp");
+        std::fs::write(&tmp, text(&hashes))?;
+        std::fs::rename(&tmp, &self.path)
+    }
+}
+
+/// The hash of the running `toolpages` executable, read once per process; `None` when it
+/// cannot be read. Anything cached across builds must depend on it: a new toolpages may
+/// render or index differently.
+pub fn executable() -> Option<blake3::Hash> {
+    static HASH: OnceLock<Option<blake3::Hash>> = OnceLock::new();
+    *HASH.get_or_init(|| {
+        let file = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
+        let mut hasher = blake3::Hasher::new();
+        hasher.update_reader(file).ok()?;
+        Some(hasher.finalize())
+    })
 }
 
 /// The cache file holding `hashes`.
@@ -147,24 +183,77 @@ fn parse(text: &str) -> HashSet<blake3::Hash> {
         .collect()
 }
 
+/// The fingerprint of every server (see the module documentation for what goes in).
 fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<blake3::Hash> {
-    use rayon::prelude::*;
-    (0..data.catalogue.servers.len())
+    let servers = 0..data.catalogue.servers.len();
+    // Summaries of every tool as other servers' pages list it, hashed once.
+    let summaries: Vec<Vec<blake3::Hash>> = servers
+        .clone()
         .into_par_iter()
         .map_init(Vec::new, |buffer, s| {
-            BuildCache::server_fingerprint(build, data, s, buffer)
+            (0..data.catalogue.servers[s].tools.len())
+                .map(|t| hash_json(buffer, &tool_summary(data, s, t)))
+                .collect()
+        })
+        .collect();
+    let mut buffer = Vec::new();
+    let attacks: Vec<blake3::Hash> = Category::ALL
+        .iter()
+        .map(|&c| hash_json(&mut buffer, &browse::attack_links(data, c)))
+        .collect();
+    servers
+        .into_par_iter()
+        .map_init(Vec::new, |buffer, s| {
+            let server = &data.catalogue.servers[s];
+            buffer.clear();
+            buffer.extend_from_slice(build.as_bytes());
+            // Writing to a Vec cannot fail; data that cannot be serialized leaves an error
+            // mark, which is still a function of the data.
+            for json in [
+                serde_json::to_writer(&mut *buffer, server),
+                serde_json::to_writer(&mut *buffer, &data.analysis[s]),
+            ] {
+                if json.is_err() {
+                    buffer.extend_from_slice(b"\0unserializable");
+                }
+            }
+            let _ = write!(buffer, "\0{}", data.routes.server(s));
+            for (t, analysis) in data.analysis[s].iter().enumerate() {
+                let _ = write!(buffer, "\0{}", data.routes.tool(s, t));
+                let category = analysis.classification.category;
+                buffer.extend_from_slice(attacks[category_index(category)].as_bytes());
+                let (elsewhere, total) = browse::same_name_elsewhere(data, s, t);
+                let _ = write!(buffer, "\0{total}");
+                for (os, ot) in elsewhere {
+                    buffer.extend_from_slice(summaries[os][ot].as_bytes());
+                }
+            }
+            blake3::hash(buffer)
         })
         .collect()
 }
 
-/// What every page depends on besides its context: the running executable (so any change
-/// of toolpages itself renders everything again), the built-in and the site's templates,
-/// and the published (content-hashed) names of the static files. `None` when the
-/// executable cannot be read.
-fn build_fingerprint(templates: &Path, assets: &Assets) -> Option<blake3::Hash> {
+/// The hash of `value` as JSON, serialized into `buffer` (hashing one large chunk is several
+/// times faster than many small ones).
+fn hash_json(buffer: &mut Vec<u8>, value: &impl serde::Serialize) -> blake3::Hash {
+    buffer.clear();
+    if serde_json::to_writer(&mut *buffer, value).is_err() {
+        buffer.extend_from_slice(b"\0unserializable");
+    }
+    blake3::hash(buffer)
+}
+
+/// What every page depends on: the running executable (so any change of toolpages itself
+/// renders everything again), the built-in and the site's templates, the published
+/// (content-hashed) names of the static files and the settings. `None` when the executable
+/// cannot be read.
+fn build_fingerprint(
+    templates: &Path,
+    assets: &Assets,
+    config: &super::Config,
+) -> Option<blake3::Hash> {
     let mut hasher = blake3::Hasher::new();
-    let exe = std::env::current_exe().ok()?;
-    hasher.update_reader(std::fs::File::open(exe).ok()?).ok()?;
+    hasher.update(executable()?.as_bytes());
     for (name, text) in BUILTIN {
         let _ = write!(hasher, "\0{name}\0{text}");
     }
@@ -184,5 +273,7 @@ fn build_fingerprint(templates: &Path, assets: &Assets) -> Option<blake3::Hash> 
     for (name, published) in assets.published_names() {
         let _ = write!(hasher, "\0asset\0{name}\0{published}");
     }
+    let _ = write!(hasher, "\0config\0");
+    let _ = serde_json::to_writer(&mut hasher, config);
     Some(hasher.finalize())
 }

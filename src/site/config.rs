@@ -29,6 +29,9 @@ pub struct Config {
     pub language: String,
     /// Tools per page on long listings (category, risk, servers).
     pub paginate_by: usize,
+    /// Build the search index under `pagefind/` (default `true`, as Zola's key of the same
+    /// name). Without it `/search/` shows only its links to the listings.
+    pub build_search_index: bool,
 }
 
 /// A footer link.
@@ -50,6 +53,7 @@ impl Default for Config {
             links: Vec::new(),
             language: "en".into(),
             paginate_by: 100,
+            build_search_index: true,
         }
     }
 }

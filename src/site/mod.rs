@@ -19,6 +19,7 @@ pub mod publish;
 pub mod routes;
 pub mod search;
 pub mod templates;
+pub mod timings;
 
 pub use browse::load_content;
 pub use build::{

@@ -27,6 +27,12 @@ pub trait Output: Sync {
     fn reuse(&self, _path: &str) -> bool {
         false
     }
+
+    /// The bytes an earlier build stored at `path`, if any (the search index reads its
+    /// shards' notes through this). Outputs that hold nothing from earlier builds give `None`.
+    fn read(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// Files under a folder on disk.
@@ -87,6 +93,10 @@ impl Output for DiskOutput {
 
     fn reuse(&self, path: &str) -> bool {
         self.root.join(path).is_file()
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.root.join(path)).ok()
     }
 }
 

@@ -2,11 +2,12 @@
 
 use super::browse;
 use super::faq::tool_faq;
-use super::policies::{server_texts, tool_texts, PolicyTexts};
+use super::policies::{checked_server_text, checked_tool_texts, server_texts, PolicyTexts};
 use super::templates::script_json;
 use super::{BuildError, SiteData};
 use crate::catalogue::schema;
 use crate::classify::{Category, RiskLevel};
+use crate::policy::validate::Format;
 use minijinja::{context, Value};
 use serde::Serialize;
 
@@ -120,18 +121,18 @@ impl Page {
             Page::InterceptYaml(s) => (s, false),
             _ => return None,
         };
-        let texts = server_texts(data, s).map_err(|e| BuildError::Policy {
-            server: data.catalogue.servers[s].id.clone(),
-            tool: None,
-            format: String::new(),
-            problems: vec![e.to_string()],
-        });
-        Some(texts.map(|t| if json { t.json } else { t.yaml }))
+        let format = if json {
+            Format::PolicyLayer
+        } else {
+            Format::Intercept
+        };
+        Some(checked_server_text(data, s, format))
     }
 
     /// The context the template renders with. Every page gets `config`, `page_path` and
-    /// `permalink`; the rest depends on the kind.
-    pub fn context(&self, data: &SiteData) -> Value {
+    /// `permalink`; the rest depends on the kind. Fails only when a tool page's sample
+    /// policy breaks the policy spec (a generator bug, see [`checked_tool_texts`]).
+    pub fn context(&self, data: &SiteData) -> Result<Value, BuildError> {
         let path = self.path(data);
         let common = context! {
             config => Value::from_serialize(&data.config),
@@ -142,7 +143,7 @@ impl Page {
             Page::Home => home(data),
             Page::ServerIndex(n) => server_index(data, n),
             Page::Server(s) => server_page(data, s),
-            Page::Tool(s, t) => tool_page(data, s, t),
+            Page::Tool(s, t) => tool_page(data, s, t)?,
             Page::NotFound | Page::PolicyJson(_) | Page::InterceptYaml(_) => context! {},
             Page::CategoryIndex | Page::RiskIndex => browse::overview(data),
             Page::Category(c, n) => browse::category_page(data, c, n),
@@ -151,7 +152,7 @@ impl Page {
             Page::Attack(a) => browse::attack_page(data, a),
             Page::Search => super::search::page_context(data),
         };
-        context! { ..own, ..common }
+        Ok(context! { ..own, ..common })
     }
 }
 
@@ -274,8 +275,8 @@ fn server_page(data: &SiteData, s: usize) -> Value {
     let tools: Vec<ToolSummary> = (0..server.tools.len())
         .map(|t| tool_summary(data, s, t))
         .collect();
-    // `render_site` validated every policy before rendering, so an error here cannot reach
-    // a page; its text is shown rather than a panic.
+    // The same documents are validated when `policy.json` and `intercept.yaml` are written,
+    // which fails the build; the error's text is shown here rather than a panic.
     let texts = server_texts(data, s).unwrap_or_else(PolicyTexts::failed);
     context! {
         server => server_summary(data, s),
@@ -292,11 +293,11 @@ fn server_page(data: &SiteData, s: usize) -> Value {
     }
 }
 
-fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
+fn tool_page(data: &SiteData, s: usize, t: usize) -> Result<Value, BuildError> {
     let server = &data.catalogue.servers[s];
     let tool = &server.tools[t];
     let analysis = &data.analysis[s][t];
-    let texts = tool_texts(data, s, t).unwrap_or_else(PolicyTexts::failed);
+    let texts = checked_tool_texts(data, s, t)?;
     let faq = tool_faq(server, tool, analysis);
     let server_path = data.routes.server(s);
     let tool_path = data.routes.tool(s, t);
@@ -324,7 +325,7 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
             })).collect::<Vec<_>>(),
         }
     ]);
-    context! {
+    Ok(context! {
         server => server_summary(data, s),
         tool => Value::from_serialize(tool),
         title => tool.display_title(),
@@ -341,5 +342,5 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Value {
         breadcrumbs => breadcrumbs.iter().map(|(n, p)| context! { name => n, path => p }).collect::<Vec<_>>(),
         jsonld => script_json(&jsonld),
         ..browse::tool_extras(data, s, t)
-    }
+    })
 }

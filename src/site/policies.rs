@@ -93,71 +93,98 @@ fn server_facts(server: &Server) -> Vec<(String, String)> {
     facts
 }
 
-/// Generates and validates every policy document the build writes: one pair per tool and
-/// one per server. Also checks that each document lists exactly its tools (under `tools`
-/// or `hide`), which guards the YAML assembled from per-category chunks. Returns the number
-/// of documents validated; the first invalid one fails with the server and tool named.
+/// The texts of tool `t`'s policy ([`tool_texts`]), each validated against the spec of its
+/// format; the build renders tool pages through here, so every document it prints is
+/// checked. Fails with the server, the tool, the format and every problem.
+pub fn checked_tool_texts(data: &SiteData, s: usize, t: usize) -> Result<PolicyTexts, BuildError> {
+    let server = &data.catalogue.servers[s];
+    let texts =
+        tool_texts(data, s, t).map_err(|e| failure(server, Some(t), "", vec![e.to_string()]))?;
+    let names = [server.tools[t].name.as_str()];
+    check(server, Some(t), Format::PolicyLayer, &texts.json, &names)?;
+    check(server, Some(t), Format::Intercept, &texts.yaml, &names)?;
+    Ok(texts)
+}
+
+/// The text of server `s`'s whole policy in `format` ([`server_texts`]), validated; the
+/// build writes `policy.json` and `intercept.yaml` through here.
+pub fn checked_server_text(
+    data: &SiteData,
+    s: usize,
+    format: Format,
+) -> Result<String, BuildError> {
+    let server = &data.catalogue.servers[s];
+    let texts =
+        server_texts(data, s).map_err(|e| failure(server, None, "", vec![e.to_string()]))?;
+    let text = match format {
+        Format::PolicyLayer => texts.json,
+        Format::Intercept => texts.yaml,
+    };
+    let names: Vec<&str> = server.tools.iter().map(|t| t.name.as_str()).collect();
+    check(server, None, format, &text, &names)?;
+    Ok(text)
+}
+
+/// Generates and validates every policy document a build writes: one pair per tool and one
+/// per server (`toolpages policy stats`; the build itself validates each document as it
+/// writes it). Also checks that each document lists exactly its tools (under `tools` or
+/// `hide`), which guards the YAML assembled from per-category chunks. Returns the number of
+/// documents validated; the first invalid one fails with the server and tool named.
 pub fn check_all(data: &SiteData) -> Result<usize, BuildError> {
     let per_server: Vec<usize> = (0..data.catalogue.servers.len())
         .into_par_iter()
         .map(|s| {
-            let server = &data.catalogue.servers[s];
-            let mut count = 0;
-            for t in 0..server.tools.len() {
-                let texts = tool_texts(data, s, t)
-                    .map_err(|e| failure(server, Some(t), "", vec![e.to_string()]))?;
-                count += check(server, Some(t), &texts, &[server.tools[t].name.as_str()])?;
+            let tools = data.catalogue.servers[s].tools.len();
+            for t in 0..tools {
+                checked_tool_texts(data, s, t)?;
             }
-            if !server.tools.is_empty() {
-                let names: Vec<&str> = server.tools.iter().map(|t| t.name.as_str()).collect();
-                let texts = server_texts(data, s)
-                    .map_err(|e| failure(server, None, "", vec![e.to_string()]))?;
-                count += check(server, None, &texts, &names)?;
+            if tools == 0 {
+                return Ok(2 * tools);
             }
-            Ok(count)
+            for format in [Format::PolicyLayer, Format::Intercept] {
+                checked_server_text(data, s, format)?;
+            }
+            Ok(2 * tools + 2)
         })
         .collect::<Result<_, BuildError>>()?;
     Ok(per_server.into_iter().sum())
 }
 
+/// Validates one document: the spec's rules, and that it lists exactly the tools `names`.
 fn check(
     server: &Server,
     t: Option<usize>,
-    texts: &PolicyTexts,
+    format: Format,
+    text: &str,
     names: &[&str],
-) -> Result<usize, BuildError> {
-    for (format, text) in [
-        (Format::PolicyLayer, &texts.json),
-        (Format::Intercept, &texts.yaml),
-    ] {
-        let mut problems: Vec<String> = match validate::parse(format, text) {
-            Ok(doc) => {
-                let mut p: Vec<String> = validate::validate_value(format, &doc)
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
-                let mut listed = listed_tools(&doc);
-                listed.sort_unstable();
-                let mut expected = names.to_vec();
-                expected.sort_unstable();
-                if names.contains(&"*") {
-                    p.push("a tool named `*` cannot get its own rule: both formats read `*` as every tool (under `hide` it would hide them all)".to_owned());
-                }
-                if listed != expected {
-                    p.push(format!(
-                        "the document lists tools {listed:?}, expected {expected:?}"
-                    ));
-                }
-                p
+) -> Result<(), BuildError> {
+    let mut problems: Vec<String> = match validate::parse(format, text) {
+        Ok(doc) => {
+            let mut p: Vec<String> = validate::validate_value(format, &doc)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            let mut listed = listed_tools(&doc);
+            listed.sort_unstable();
+            let mut expected = names.to_vec();
+            expected.sort_unstable();
+            if names.contains(&"*") {
+                p.push("a tool named `*` cannot get its own rule: both formats read `*` as every tool (under `hide` it would hide them all)".to_owned());
             }
-            Err(e) => vec![e.to_string()],
-        };
-        if !problems.is_empty() {
-            problems.dedup();
-            return Err(failure(server, t, format.label(), problems));
+            if listed != expected {
+                p.push(format!(
+                    "the document lists tools {listed:?}, expected {expected:?}"
+                ));
+            }
+            p
         }
+        Err(e) => vec![e.to_string()],
+    };
+    if problems.is_empty() {
+        return Ok(());
     }
-    Ok(2)
+    problems.dedup();
+    Err(failure(server, t, format.label(), problems))
 }
 
 /// The tool names a document lists under `tools` and `hide`.

@@ -14,6 +14,7 @@ pub(crate) use super::build::{load_site, render_page};
 use super::build::{render_site_with, BuildError, BuildOptions, BuildSummary, Progress};
 use super::cache::{self, BuildCache};
 use super::templates::environment;
+use super::timings::{Stopwatch, Timings};
 use super::{pages, SiteData};
 use crate::site::output::{DiskOutput, Output};
 use assets::Assets;
@@ -70,13 +71,16 @@ fn render_with(
     let mut env = environment(Some(templates), data.config.base_path());
     assets.register(&mut env, data.config.base_path());
     let mut summary = render_site_with(data, &env, out, progress, cache)?;
+    let mut clock = Stopwatch::start();
     let plan = pages::plan(data);
     let (written, unchanged) = generated::write_all(data, &plan, publish.sitemap_max_urls, out)
         .map_err(|(file, source)| BuildError::Io {
             path: file.into(),
             source,
         })?;
+    clock.lap(&mut summary.timings, "sitemaps and generated files");
     let (assets_written, assets_unchanged) = assets.write(out).map_err(asset_error)?;
+    clock.lap(&mut summary.timings, "static files");
     summary.written += written + assets_written;
     summary.unchanged += unchanged + assets_unchanged;
     Ok(summary)
@@ -91,7 +95,44 @@ pub fn build_with(
     progress: &dyn Progress,
 ) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
+    let mut timings = Timings::default();
+    let mut clock = Stopwatch::start();
     let (data, problems) = load_site(options)?;
+    clock.lap(&mut timings, "load and analyse");
+    // Lint reads only the catalogue: it runs beside the rest of the build.
+    let (written, lint) = std::thread::scope(|scope| {
+        let lint = scope.spawn(|| {
+            let started = Instant::now();
+            let lint = crate::catalogue::lint(&data.catalogue);
+            (lint, started.elapsed().as_secs_f64())
+        });
+        let written = write_site(options, publish, progress, &data, &mut timings);
+        (written, lint.join())
+    });
+    let mut summary = written?;
+    let (lint, lint_seconds) = lint.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    timings.phases.push(("lint (beside)", lint_seconds));
+    summary.problems = problems;
+    summary.lint = lint;
+    summary.timings = timings;
+    summary.seconds = started.elapsed().as_secs_f64();
+    // Freeing a large catalogue costs a fifth of a rebuild with nothing to do; a background
+    // thread does it, so the summary comes at once (and a command-line process exits
+    // without waiting for it).
+    std::thread::spawn(move || drop(data));
+    Ok(summary)
+}
+
+/// Everything [`build_with`] does after loading: render and write into the output folder
+/// with the build cache, then remove stale files. Phases go to `timings`.
+fn write_site(
+    options: &BuildOptions,
+    publish: &PublishOptions,
+    progress: &dyn Progress,
+    data: &SiteData,
+    timings: &mut Timings,
+) -> Result<BuildSummary, BuildError> {
+    let mut clock = Stopwatch::start();
     let io = |source| BuildError::Io {
         path: options.output.clone(),
         source,
@@ -110,10 +151,11 @@ pub fn build_with(
         path: options.output.join(cache::FILE),
         source,
     };
-    let cache = BuildCache::open(&options.output, &options.templates, &data, &assets)
+    let cache = BuildCache::open(&options.output, &options.templates, data, &assets)
         .map_err(cache_error)?;
+    clock.lap(timings, "open cache (fingerprints)");
     let mut summary = render_with(
-        &data,
+        data,
         &options.templates,
         &assets,
         publish,
@@ -123,6 +165,8 @@ pub fn build_with(
     )?;
     // Only after every page was written: a build that fails half-way leaves no cache.
     cache.save().map_err(cache_error)?;
+    timings.phases.append(&mut summary.timings.phases);
+    let mut clock = Stopwatch::start();
     let kept = tracked.into_paths();
     if cleanable {
         summary.removed = clean::remove_stale(&options.output, &kept).map_err(io)?;
@@ -133,12 +177,6 @@ pub fn build_with(
             clean::MARKER
         ));
     }
-    summary.problems = problems;
-    summary.lint = crate::catalogue::lint(&data.catalogue);
-    summary.seconds = started.elapsed().as_secs_f64();
-    // Freeing a large catalogue costs a fifth of a rebuild with nothing to do; a background
-    // thread does it, so the summary comes at once (and a command-line process exits
-    // without waiting for it).
-    std::thread::spawn(move || drop(data));
+    clock.lap(timings, "remove stale files");
     Ok(summary)
 }

@@ -91,6 +91,10 @@ impl Output for Precompressed<'_> {
             && self.inner.reuse(path)
             && copies.iter().all(|copy| self.inner.reuse(copy))
     }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.inner.read(path)
+    }
 }
 
 /// Whether `path` is a text file that gets compressed copies.

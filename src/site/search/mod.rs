@@ -22,6 +22,7 @@ use crate::classify::{Category, RiskLevel};
 use minijinja::{context, Value};
 use pagefind::api::{PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::time::Instant;
@@ -78,6 +79,18 @@ pub struct SearchSummary {
     pub unchanged: usize,
     /// Wall-clock time of indexing and writing, in seconds.
     pub seconds: f64,
+}
+
+impl SearchSummary {
+    /// Adds the counts of `other` (one shard) to these.
+    fn add(&mut self, other: &SearchSummary) {
+        self.records += other.records;
+        self.tools += other.tools;
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.written += other.written;
+        self.unchanged += other.unchanged;
+    }
 }
 
 /// Why the index could not be built.
@@ -146,25 +159,32 @@ fn index_all(
     out: &dyn Output,
     tools_per_shard: usize,
 ) -> Result<SearchSummary, SearchError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| SearchError::Pagefind(e.to_string()))?;
+    // Shards are independent Pagefind indexes: they are built in parallel (while pages
+    // render, the two share the cores), and each is kept from the last build when its
+    // records are unchanged.
+    let shards: Vec<(SearchSummary, serde_json::Value)> = shards(&data.catalogue, tools_per_shard)
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, servers)| {
+            let path = if i == 0 {
+                String::new()
+            } else {
+                format!("shard-{}/", i + 1)
+            };
+            let mut summary = SearchSummary::default();
+            let languages = shard(data, servers, &path, i == 0, out, &mut summary)?;
+            Ok((
+                summary,
+                serde_json::json!({ "path": path, "languages": languages }),
+            ))
+        })
+        .collect::<Result<_, SearchError>>()?;
     let mut summary = SearchSummary::default();
     let mut bundles = Vec::new();
-    for (i, servers) in shards(&data.catalogue, tools_per_shard)
-        .into_iter()
-        .enumerate()
-    {
-        let path = if i == 0 {
-            String::new()
-        } else {
-            format!("shard-{}/", i + 1)
-        };
-        // One shard at a time: its index is dropped before the next one is built.
-        let files = runtime.block_on(index_shard(data, servers, &mut summary))?;
-        let languages = write_bundle(files, &path, i == 0, out, &mut summary)?;
-        bundles.push(serde_json::json!({ "path": path, "languages": languages }));
+    for (part, bundle) in shards {
+        summary.add(&part);
         summary.shards += 1;
+        bundles.push(bundle);
     }
     let manifest = serde_json::json!({ "bundles": bundles }).to_string();
     write_file(
@@ -176,9 +196,106 @@ fn index_all(
     Ok(summary)
 }
 
-async fn index_shard(
+/// What a shard's bundle holds, written beside it as [`SHARD_NOTE`]: the hash of its
+/// inputs, its languages and its files with their sizes.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ShardNote {
+    key: String,
+    languages: BTreeMap<String, u64>,
+    files: Vec<(String, u64)>,
+}
+
+/// The note a shard's bundle keeps about itself (see [`ShardNote`]), under its folder.
+pub const SHARD_NOTE: &str = "toolpages-shard.json";
+
+/// Indexes the servers `servers` into the bundle `BUNDLE_DIR/path` (`first`: the bundle
+/// that also holds Pagefind's scripts), or keeps the bundle an earlier build wrote when its
+/// records and the executable are the same. Returns the bundle's languages.
+fn shard(
     data: &SiteData,
     servers: Range<usize>,
+    path: &str,
+    first: bool,
+    out: &dyn Output,
+    summary: &mut SearchSummary,
+) -> Result<BTreeMap<String, u64>, SearchError> {
+    let records: Vec<record::Record> = record::records(data, servers).collect();
+    let key = shard_key(&records, path, first);
+    let note_path = format!("{BUNDLE_DIR}/{path}{SHARD_NOTE}");
+    if let Some(note) = key
+        .as_ref()
+        .and_then(|key| kept_shard(out, &note_path, key))
+    {
+        summary.records += records.len();
+        summary.tools += records.iter().map(|r| r.tools).sum::<usize>();
+        for (_, bytes) in &note.files {
+            summary.files += 1;
+            summary.unchanged += 1;
+            summary.bytes += bytes;
+        }
+        write_file(
+            out,
+            note_path,
+            &serde_json::to_vec(&note).unwrap_or_default(),
+            summary,
+        )?;
+        return Ok(note.languages);
+    }
+    // The index is built on this thread's own runtime (Pagefind's API is async).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| SearchError::Pagefind(e.to_string()))?;
+    let files = runtime.block_on(index_shard(records, summary))?;
+    let written = write_bundle(files, path, first, out, summary)?;
+    if let Some(key) = key {
+        let mut files = written.files;
+        // Pagefind hands its files over in no fixed order; the note should not vary.
+        files.sort_unstable();
+        let note = ShardNote {
+            key: key.to_hex().to_string(),
+            languages: written.languages.clone(),
+            files,
+        };
+        write_file(
+            out,
+            note_path,
+            &serde_json::to_vec(&note).unwrap_or_default(),
+            summary,
+        )?;
+    }
+    Ok(written.languages)
+}
+
+/// The hash of everything a shard's bundle is made of, or `None` when the executable cannot
+/// be read (then nothing is kept).
+fn shard_key(records: &[record::Record], path: &str, first: bool) -> Option<blake3::Hash> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(crate::site::cache::executable()?.as_bytes());
+    hasher.update(format!("\0{path}\0{first}\0{MAX_FRAGMENT_FILES}").as_bytes());
+    for record in records {
+        hasher.update(format!("\0{}\0{}\0", record.url.len(), record.html.len()).as_bytes());
+        hasher.update(record.url.as_bytes());
+        hasher.update(record.html.as_bytes());
+    }
+    Some(hasher.finalize())
+}
+
+/// The note of the bundle at `note_path` when it was built from `key` and every file it
+/// lists is still there (and is now kept, see [`Output::reuse`]).
+fn kept_shard(out: &dyn Output, note_path: &str, key: &blake3::Hash) -> Option<ShardNote> {
+    let note: ShardNote = serde_json::from_slice(&out.read(note_path)?).ok()?;
+    if note.key != key.to_hex().as_str() {
+        return None;
+    }
+    let folder = &note_path[..note_path.len() - SHARD_NOTE.len()];
+    note.files
+        .iter()
+        .all(|(name, _)| out.reuse(&format!("{folder}{name}")))
+        .then_some(note)
+}
+
+async fn index_shard(
+    records: Vec<record::Record>,
     summary: &mut SearchSummary,
 ) -> Result<Vec<SyntheticFile>, SearchError> {
     let fail = |e: anyhow::Error| SearchError::Pagefind(format!("{e:#}"));
@@ -186,7 +303,7 @@ async fn index_shard(
         .max_fragments(MAX_FRAGMENT_FILES)
         .build();
     let mut index = PagefindIndex::new(Some(options)).map_err(fail)?;
-    for record in record::records(data, servers) {
+    for record in records {
         summary.records += 1;
         summary.tools += record.tools;
         index
@@ -197,16 +314,23 @@ async fn index_shard(
     index.get_files().await.map_err(fail)
 }
 
-/// Writes one shard's files under `BUNDLE_DIR/path`; returns its languages and their record
-/// counts, read from Pagefind's `pagefind-entry.json`.
+/// What [`write_bundle`] wrote: the languages with their record counts, read from
+/// Pagefind's `pagefind-entry.json`, and each file (relative to the bundle) with its size.
+struct Bundle {
+    languages: BTreeMap<String, u64>,
+    files: Vec<(String, u64)>,
+}
+
+/// Writes one shard's files under `BUNDLE_DIR/path`.
 fn write_bundle(
     files: Vec<SyntheticFile>,
     path: &str,
     first: bool,
     out: &dyn Output,
     summary: &mut SearchSummary,
-) -> Result<BTreeMap<String, u64>, SearchError> {
+) -> Result<Bundle, SearchError> {
     let mut languages = BTreeMap::new();
+    let mut written = Vec::new();
     for file in files {
         let name = file.filename.to_string_lossy().replace('\\', "/");
         let shared = SHARED_FILES.iter().any(|p| name.starts_with(p));
@@ -229,8 +353,12 @@ fn write_bundle(
             &file.contents,
             summary,
         )?;
+        written.push((name, file.contents.len() as u64));
     }
-    Ok(languages)
+    Ok(Bundle {
+        languages,
+        files: written,
+    })
 }
 
 fn write_file(
