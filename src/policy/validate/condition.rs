@@ -4,6 +4,8 @@
 use super::{code_list, join, kind, Ctx};
 use crate::policy::Op;
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 impl Ctx {
     /// One condition `{path, op, value}`. `state_ok` says whether `state.` paths are allowed
@@ -172,14 +174,40 @@ impl Ctx {
 /// Why a pattern would not compile as the RE2 syntax of Go's `regexp` (which Intercept
 /// uses), or `None`. The `regex` crate implements the same syntax, plus a few extensions Go
 /// rejects or reads differently: the `x` and `R` flags and `&&`/`--`/`~~` class operations.
+///
+/// A build validates the same few generated patterns hundreds of thousands of times, and
+/// compiling one costs more than the rest of a document's validation: answers are kept
+/// (up to [`KNOWN_PATTERNS`] patterns, then forgotten all at once).
 fn re2_problem(pattern: &str) -> Option<String> {
+    static KNOWN: LazyLock<Mutex<HashMap<String, Option<String>>>> =
+        LazyLock::new(Default::default);
+    let known = |map: &HashMap<String, Option<String>>| map.get(pattern).cloned();
+    if let Some(answer) = known(&KNOWN.lock().unwrap_or_else(|e| e.into_inner())) {
+        return answer;
+    }
+    let answer = compile_re2(pattern);
+    let mut map = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= KNOWN_PATTERNS {
+        map.clear();
+    }
+    map.insert(pattern.to_owned(), answer.clone());
+    answer
+}
+
+/// How many patterns [`re2_problem`] remembers.
+const KNOWN_PATTERNS: usize = 10_000;
+
+fn compile_re2(pattern: &str) -> Option<String> {
+    static EXTENSIONS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\(\?[a-zA-Z-]*[xR]|\[[^\]]*(&&|--|~~)")
+            .expect("the extension pattern is valid")
+    });
     if let Err(e) = regex::Regex::new(pattern) {
         let text = e.to_string();
         let last = text.lines().last().unwrap_or("").trim();
         return Some(last.trim_start_matches("error: ").to_owned());
     }
-    let extensions = regex::Regex::new(r"\(\?[a-zA-Z-]*[xR]|\[[^\]]*(&&|--|~~)").ok()?;
-    extensions.find(pattern).map(|m| {
+    EXTENSIONS.find(pattern).map(|m| {
         format!(
             "`{}` is an extension of Rust's regex syntax that Go's RE2 does not read the same way",
             m.as_str()
