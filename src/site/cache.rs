@@ -32,13 +32,14 @@ use super::browse;
 use super::index::category_index;
 use super::pages::tool_summary;
 use super::publish::assets::Assets;
+use super::state::StateFile;
 use super::templates::BUILTIN;
 use super::SiteData;
 use crate::classify::Category;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 use walkdir::WalkDir;
 
@@ -51,7 +52,7 @@ const HEADER: &str = "toolpages build cache 2";
 /// The fingerprints of the previous build and of this one.
 #[derive(Debug)]
 pub struct BuildCache {
-    path: PathBuf,
+    file: StateFile,
     previous: HashSet<blake3::Hash>,
     /// The fingerprint of the build itself; `None` when the executable could not be read
     /// (then nothing is trusted and nothing is stored).
@@ -64,8 +65,8 @@ pub struct BuildCache {
 
 impl BuildCache {
     /// Reads the cache of the output folder `output`, fingerprints every server of `data`
-    /// and removes the file: it is written again by [`BuildCache::save`] once the build
-    /// succeeds. `templates` is the site's templates folder, `assets` the static files the
+    /// and sets the file aside (see [`StateFile`]): it is stored again by
+    /// [`BuildCache::save`] once the build succeeds. `templates` is the site's templates folder, `assets` the static files the
     /// pages link to. A missing or unreadable cache means every page is rendered; only
     /// failing to remove the file is an error.
     pub fn open(
@@ -74,20 +75,12 @@ impl BuildCache {
         data: &SiteData,
         assets: &Assets,
     ) -> io::Result<BuildCache> {
-        let path = output.join(FILE);
-        let previous = std::fs::read_to_string(&path)
-            .ok()
-            .as_deref()
-            .map(parse)
-            .unwrap_or_default();
+        let file = StateFile::take(&output.join(FILE))?;
+        let previous = file.previous.as_deref().map(parse).unwrap_or_default();
         let build = build_fingerprint(templates, assets, &data.config);
         let current = build.map_or_else(Vec::new, |build| fingerprints(&build, data));
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
         Ok(BuildCache {
-            path,
+            file,
             previous,
             build,
             current,
@@ -141,10 +134,7 @@ impl BuildCache {
         // Rendering order varies between runs; the file should not.
         pages.sort_unstable_by_key(|h| *h.as_bytes());
         hashes.extend(pages);
-        let mut tmp = self.path.clone().into_os_string();
-        tmp.push(".tmp");
-        std::fs::write(&tmp, text(&hashes))?;
-        std::fs::rename(&tmp, &self.path)
+        self.file.put(&text(&hashes))
     }
 }
 

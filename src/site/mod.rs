@@ -18,6 +18,7 @@ pub mod policies;
 pub mod publish;
 pub mod routes;
 pub mod search;
+mod state;
 pub mod templates;
 pub mod timings;
 

@@ -13,6 +13,7 @@
 //! symbolic links are not followed.
 
 use crate::site::output::{Output, Written};
+use crate::site::state::StateFile;
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -97,20 +98,21 @@ pub fn claim(root: &Path) -> io::Result<bool> {
     Ok(empty)
 }
 
-/// Deletes the files under `root` that the previous build wrote (per its [`LISTING`]) and
-/// that are not in `keep` (paths relative to `root`, `/`-separated), then the folders they
-/// leave empty, and lists `keep` for the next build; returns the number of files removed.
-/// Without a readable listing it walks `root` and deletes every regular file not in `keep`.
-/// Hidden entries are skipped. Call only after [`claim`] returned true.
-pub fn remove_stale(root: &Path, keep: &HashSet<String>) -> io::Result<usize> {
-    let listing = root.join(LISTING);
-    let previous = std::fs::read_to_string(&listing).ok();
-    // Removed first: if cleaning fails half-way, the next build walks the folder.
-    match std::fs::remove_file(&listing) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    let removed = match previous.as_deref().and_then(listed) {
+/// Reads and removes the listing of the last build (see [`LISTING`]), to be handed to
+/// [`remove_stale`] once this build has written everything: if the build fails half-way,
+/// no listing is left, and the next build walks the folder instead of trusting an old list.
+pub fn take_listing(root: &Path) -> io::Result<StateFile> {
+    StateFile::take(&root.join(LISTING))
+}
+
+/// Deletes the files under `root` that the last build wrote (per its `listing`, from
+/// [`take_listing`]) and that are not in `keep` (paths relative to `root`, `/`-separated),
+/// then the folders they leave empty, and lists `keep` for the next build; returns the
+/// number of files removed. Without a readable listing it walks `root` and deletes every
+/// regular file not in `keep`. Hidden entries are skipped. Call only after [`claim`]
+/// returned true.
+pub fn remove_stale(root: &Path, keep: &HashSet<String>, listing: &StateFile) -> io::Result<usize> {
+    let removed = match listing.previous.as_deref().and_then(listed) {
         Some(previous) => remove_listed(root, previous.filter(|p| !keep.contains(*p)))?,
         None => remove_unlisted(root, keep)?,
     };
@@ -123,7 +125,7 @@ pub fn remove_stale(root: &Path, keep: &HashSet<String>) -> io::Result<usize> {
         text.push_str(path);
         text.push('\n');
     }
-    std::fs::write(&listing, text)?;
+    listing.put(&text)?;
     Ok(removed)
 }
 
@@ -207,6 +209,12 @@ fn remove_empty(mut dirs: Vec<PathBuf>) {
 mod tests {
     use super::*;
 
+    /// One build's cleanup: the listing taken, then stale files removed.
+    fn clean(root: &Path, keep: &HashSet<String>) -> usize {
+        let listing = take_listing(root).unwrap();
+        remove_stale(root, keep, &listing).unwrap()
+    }
+
     #[test]
     fn cleans_only_marked_folders_and_keeps_hidden_files() {
         let dir = tempfile::tempdir().unwrap();
@@ -223,28 +231,28 @@ mod tests {
             std::fs::write(p, "x").unwrap();
         }
         let keep: HashSet<String> = ["a/index.html".to_owned()].into();
-        assert_eq!(
-            remove_stale(&root, &keep).unwrap(),
-            2,
-            "the old page and the .gz"
-        );
+        // A claimed folder starts with an empty listing: files nobody listed are not ours.
+        assert_eq!(clean(&root, &keep), 0);
+        // Without a listing (a failed build, an older toolpages) the folder is walked.
+        take_listing(&root).unwrap();
+        assert_eq!(clean(&root, &keep), 2, "the old page and the .gz");
         assert!(root.join("a/index.html").is_file());
         assert!(!root.join("a/index.html.gz").exists());
         assert!(!root.join("a/old").exists(), "emptied folders go");
         assert!(root.join(".git/HEAD").is_file() && root.join(MARKER).is_file());
-        assert_eq!(remove_stale(&root, &keep).unwrap(), 0);
+        assert_eq!(clean(&root, &keep), 0);
 
         // With a listing, exactly the files the last build wrote and this one does not go;
         // a file someone else put there stays, and so do hidden ones.
         std::fs::write(root.join("b.html"), "x").unwrap();
         std::fs::write(root.join("mine.txt"), "x").unwrap();
         let both: HashSet<String> = ["a/index.html".to_owned(), "b.html".to_owned()].into();
-        assert_eq!(remove_stale(&root, &both).unwrap(), 0);
-        assert_eq!(remove_stale(&root, &keep).unwrap(), 1, "b.html");
+        assert_eq!(clean(&root, &both), 0);
+        assert_eq!(clean(&root, &keep), 1, "b.html");
         assert!(!root.join("b.html").exists() && root.join("mine.txt").is_file());
         // A damaged listing means a walk, which removes everything not kept.
         std::fs::write(root.join(LISTING), "nonsense\n../../etc/passwd\n").unwrap();
-        assert_eq!(remove_stale(&root, &keep).unwrap(), 1, "mine.txt");
+        assert_eq!(clean(&root, &keep), 1, "mine.txt");
 
         // A folder with someone else's files and no marker is never claimed.
         let mine = dir.path().join("mine");

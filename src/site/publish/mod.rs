@@ -138,6 +138,7 @@ fn write_site(
         source,
     };
     let cleanable = clean::claim(&options.output).map_err(io)?;
+    let listing = clean::take_listing(&options.output).map_err(io)?;
     let disk = DiskOutput::new(&options.output).map_err(io)?;
     let tracked = clean::Tracked::new(&disk);
     let compressing = precompress::Precompressed::new(&tracked, Some(&options.output));
@@ -169,7 +170,7 @@ fn write_site(
     let mut clock = Stopwatch::start();
     let kept = tracked.into_paths();
     if cleanable {
-        summary.removed = clean::remove_stale(&options.output, &kept).map_err(io)?;
+        summary.removed = clean::remove_stale(&options.output, &kept, &listing).map_err(io)?;
     } else {
         summary.notes.push(format!(
             "{} was not made by toolpages (no {} file in it), so files from earlier builds were not removed; delete the folder once to let toolpages manage it",
