@@ -12,8 +12,8 @@
 //!
 //! Each size is generated once under `--out-dir`; each folder given (`--out-dir` is on tmpfs
 //! for the RAM figures, `--disk-dir` on disk) gets its own build, removed once measured. Every
-//! `--build-arg` is passed to `toolpages build` (for example `--precompress`; the search
-//! index is always built). The last column is the 1-minute load average after the run: on a
+//! `--build-arg` is passed to `toolpages build` (for example `--no-search` for the figures
+//! without the search index, or `--precompress`). The last column is the 1-minute load average after the run: on a
 //! shared machine, read the row with it.
 
 #[path = "support/args.rs"]
