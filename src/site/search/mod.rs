@@ -233,12 +233,7 @@ fn shard(
             summary.unchanged += 1;
             summary.bytes += bytes;
         }
-        write_file(
-            out,
-            note_path,
-            &serde_json::to_vec(&note).unwrap_or_default(),
-            summary,
-        )?;
+        write_note(out, note_path, &note, summary)?;
         return Ok(note.languages);
     }
     // The index is built on this thread's own runtime (Pagefind's API is async).
@@ -256,14 +251,20 @@ fn shard(
             languages: written.languages.clone(),
             files,
         };
-        write_file(
-            out,
-            note_path,
-            &serde_json::to_vec(&note).unwrap_or_default(),
-            summary,
-        )?;
+        write_note(out, note_path, &note, summary)?;
     }
     Ok(written.languages)
+}
+
+/// Writes a shard's [`ShardNote`] as JSON at `note_path`.
+fn write_note(
+    out: &dyn Output,
+    note_path: String,
+    note: &ShardNote,
+    summary: &mut SearchSummary,
+) -> Result<(), SearchError> {
+    let json = serde_json::to_vec(note).unwrap_or_default();
+    write_file(out, note_path, &json, summary)
 }
 
 /// The hash of everything a shard's bundle is made of, or `None` when the executable cannot
