@@ -163,3 +163,26 @@ fn a_per_server_file_edit_reloads_only_that_server() {
     );
     assert!(preview.get("servers/delta/read_file/index.html").is_none());
 }
+
+/// A server's policy files are its own pages too: renaming the server (their header names
+/// it) serves them anew, not the copies cached before the edit.
+#[test]
+fn a_server_edit_refreshes_its_policy_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (preview, catalogue) = setup(dir.path());
+    let yaml = html(&preview, "servers/alpha/intercept.yaml");
+    assert!(yaml.contains("Alpha (alpha)"), "{yaml}");
+    html(&preview, "servers/alpha/policy.json");
+    let text = std::fs::read_to_string(&catalogue).unwrap();
+    std::fs::write(
+        &catalogue,
+        text.replacen("\"name\": \"Alpha\"", "\"name\": \"Alpha Renamed\"", 1),
+    )
+    .unwrap();
+    let (events, _) = preview.apply(&Changes {
+        catalogue: [catalogue.clone()].into(),
+        ..Changes::default()
+    });
+    assert!(reloaded(&events).contains(&"/servers/alpha/intercept.yaml".to_owned()));
+    assert!(html(&preview, "servers/alpha/intercept.yaml").contains("Alpha Renamed (alpha)"));
+}

@@ -345,12 +345,9 @@ enum Fingerprint {
     Always,
 }
 
-/// The server a page belongs to (its server page and tool pages), by id.
+/// The server a page belongs to (its page, tool pages and policy files), by id.
 fn owner<'a>(data: &'a SiteData, page: &Page) -> Option<&'a str> {
-    match *page {
-        Page::Server(s) | Page::Tool(s, _) => Some(data.catalogue.servers[s].id.as_str()),
-        _ => None,
-    }
+    page.server().map(|s| data.catalogue.servers[s].id.as_str())
 }
 
 /// `servers/x/index.html` → `/servers/x/`.

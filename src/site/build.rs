@@ -261,12 +261,7 @@ fn render_or_reuse(
     };
     // A page of a server whose fingerprint is unchanged since the last build, and whose
     // file is still there, already holds the bytes this build would render.
-    let owner = match *page {
-        Page::Server(s) | Page::Tool(s, _) | Page::PolicyJson(s) | Page::InterceptYaml(s) => {
-            Some(s)
-        }
-        _ => None,
-    };
+    let owner = page.server();
     if let (Some(s), Some(cache)) = (owner, cache) {
         if cache.unchanged(s) && out.reuse(file) {
             return Ok(None);

@@ -95,6 +95,18 @@ impl Page {
         }
     }
 
+    /// The server whose entry this page is made from (its page, its tool pages and its
+    /// policy files), or `None` for a page of the whole site. The build cache and the
+    /// preview decide by it which pages an edit of a server makes stale.
+    pub fn server(&self) -> Option<usize> {
+        match *self {
+            Page::Server(s) | Page::Tool(s, _) | Page::PolicyJson(s) | Page::InterceptYaml(s) => {
+                Some(s)
+            }
+            _ => None,
+        }
+    }
+
     /// The template that renders this page.
     pub fn template(&self) -> &'static str {
         match self {
