@@ -306,15 +306,7 @@ async fn hostile_text_in_results_stays_text() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let options = toolpages::site::BuildOptions {
-        content: content.path().to_path_buf(),
-        templates: root.join("templates"),
-        static_dir: root.join("static"),
-        output: out.path().to_path_buf(),
-        config: Config::default(),
-        skip_invalid: false,
-    };
+    let options = support::options(content.path(), out.path(), false);
     toolpages::site::build(&options, &()).unwrap();
     let addr = support::serve_dir(out.path()).await;
     let browser = support::Browser::start().await;

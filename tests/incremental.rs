@@ -2,6 +2,8 @@
 //! build gives, only that server's files are rewritten, and pages of unchanged servers are
 //! not rendered again (see `site::cache`).
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toolpages::site::{build, cache, BuildOptions, BuildSummary, Config};
@@ -22,12 +24,8 @@ fn content() -> tempfile::TempDir {
 
 fn options(content: &Path, out: &Path, templates: &Path) -> BuildOptions {
     BuildOptions {
-        content: content.to_path_buf(),
         templates: templates.to_path_buf(),
-        static_dir: root().join("static"),
-        output: out.to_path_buf(),
-        config: Config::default(),
-        skip_invalid: false,
+        ..support::options(content, out, false)
     }
 }
 

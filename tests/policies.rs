@@ -1,6 +1,8 @@
 //! Sample policies on the real catalogue (every tool and server document generated and
 //! validated; tool and server documents agree) and the validator on hostile policies.
 
+mod support;
+
 use serde_json::Value;
 use std::path::PathBuf;
 use toolpages::policy::validate::{parse, validate_text, Format};
@@ -399,15 +401,7 @@ fn build_catalogue(
     let content = tempfile::tempdir().unwrap();
     std::fs::write(content.path().join("c.jsonl"), line).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let options = toolpages::site::BuildOptions {
-        content: content.path().to_path_buf(),
-        templates: root.join("templates"),
-        static_dir: root.join("static"),
-        output: out.path().to_path_buf(),
-        config: Config::default(),
-        skip_invalid: false,
-    };
+    let options = support::options(content.path(), out.path(), false);
     let result = toolpages::site::build(&options, &());
     if result.is_ok() {
         // The downloadable files exist and are valid.
