@@ -37,7 +37,7 @@ fn faq_answers_name_only_real_policy_fields() {
     let mut bad = BTreeSet::new();
     for (s, server) in data.catalogue.servers.iter().enumerate() {
         for (t, tool) in server.tools.iter().enumerate() {
-            let mut own: BTreeSet<String> = schema::parameters(&tool.input_schema)
+            let mut own: BTreeSet<String> = schema::parameters(&tool.input_schema.to_map())
                 .into_iter()
                 .flat_map(|p| {
                     let words: Vec<String> = p.allowed.iter().flat_map(|v| name_words(v)).collect();

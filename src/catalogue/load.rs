@@ -4,7 +4,7 @@
 //! folder) and one JSON file per server (`servers/**/*.json`). Files are parsed in parallel;
 //! the result is sorted by server id, so the catalogue does not depend on file order.
 
-use super::model::{Annotations, Catalogue, Origin, Server, Tool};
+use super::model::{Annotations, Catalogue, JsonObject, Origin, Server, Tool};
 use super::problem::{Problem, Severity};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -184,7 +184,10 @@ fn parse_entry(
         problems: Vec::new(),
         server: None,
     };
-    let server = entry.server(value);
+    let server = entry.server(value).map(|server| Server {
+        digest: blake3::hash(text.as_bytes()),
+        ..server
+    });
     (server, entry.problems)
 }
 
@@ -282,6 +285,7 @@ impl Entry<'_> {
                 file: self.path.to_path_buf(),
                 line,
             },
+            digest: blake3::Hash::from_bytes([0; 32]),
         })
     }
 
@@ -375,9 +379,9 @@ impl Entry<'_> {
             name,
             title,
             description,
-            input_schema,
+            input_schema: JsonObject::from(input_schema),
             annotations,
-            extra: map,
+            extra: JsonObject::from(map),
             line,
         })
     }

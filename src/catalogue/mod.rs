@@ -14,5 +14,5 @@ pub mod schema;
 
 pub use lint::lint;
 pub use load::{load, load_str, Loaded, SourceFormat};
-pub use model::{Annotations, Catalogue, Origin, Server, Tool};
+pub use model::{Annotations, Catalogue, JsonObject, Origin, Server, Tool};
 pub use problem::{Problem, Severity};

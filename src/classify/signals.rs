@@ -92,7 +92,8 @@ impl Evidence {
                 e.read_noun = words.iter().find(|w| lexicon::is_read_noun(w)).cloned();
             }
         }
-        let top = schema::top_level(&tool.input_schema);
+        let input_schema = tool.input_schema.to_map();
+        let top = schema::top_level(&input_schema);
         e.parameters(&top, &lower);
         if e.generic_verb.is_some() {
             e.operation = worst_operation(Some(description), &top);

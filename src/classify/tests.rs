@@ -8,7 +8,7 @@ fn tool(name: &str, description: &str, schema: serde_json::Value) -> Tool {
         name: name.to_owned(),
         title: None,
         description: Some(description.to_owned()),
-        input_schema: schema.as_object().cloned().unwrap_or_default(),
+        input_schema: schema.as_object().cloned().unwrap_or_default().into(),
         annotations: None,
         extra: Default::default(),
         line: 1,

@@ -232,7 +232,7 @@ pub fn decide(tool: &Tool, classification: &Classification) -> ToolPolicy {
     let category = classification.category;
     let argument_checks = match category {
         Category::Financial => Vec::new(),
-        _ => arguments::checks(&tool.input_schema, category),
+        _ => arguments::checks(&tool.input_schema.to_map(), category),
     };
     // A Destructive tool whose destruction is one value of a required `enum` (GitHub's
     // `label_write` with `method: create | update | delete`) keeps its safe values: the

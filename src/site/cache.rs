@@ -8,7 +8,7 @@
 //! - the build itself: the `toolpages` executable, the built-in and the site's templates,
 //!   the published names of the static files (which change with their content) and the
 //!   settings;
-//! - the server's own entry, as loaded (every field and tool);
+//! - the server's own entry: the digest of its source text ([`crate::catalogue::Server::digest`]);
 //! - its analysis (classification, evidence and policy of each tool, reviews applied);
 //! - its routes (slugs can depend on other servers through collisions);
 //! - what its tool pages show of other servers: the tools of the same name elsewhere
@@ -197,15 +197,11 @@ fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<blake3::Hash> {
             let server = &data.catalogue.servers[s];
             buffer.clear();
             buffer.extend_from_slice(build.as_bytes());
+            buffer.extend_from_slice(server.digest.as_bytes());
             // Writing to a Vec cannot fail; data that cannot be serialized leaves an error
             // mark, which is still a function of the data.
-            for json in [
-                serde_json::to_writer(&mut *buffer, server),
-                serde_json::to_writer(&mut *buffer, &data.analysis[s]),
-            ] {
-                if json.is_err() {
-                    buffer.extend_from_slice(b"\0unserializable");
-                }
+            if serde_json::to_writer(&mut *buffer, &data.analysis[s]).is_err() {
+                buffer.extend_from_slice(b"\0unserializable");
             }
             let _ = write!(buffer, "\0{}", data.routes.server(s));
             for (t, analysis) in data.analysis[s].iter().enumerate() {

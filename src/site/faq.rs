@@ -68,7 +68,8 @@ fn argument_checks(policy: &ToolPolicy) -> String {
 }
 
 fn what_it_does(server: &Server, tool: &Tool) -> String {
-    let params = schema::top_level(&tool.input_schema);
+    let input_schema = tool.input_schema.to_map();
+    let params = schema::top_level(&input_schema);
     let takes = match params.len() {
         0 => "It takes no parameters.".to_owned(),
         n => {

@@ -342,7 +342,7 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Result<Value, BuildError> {
         tool => Value::from_serialize(tool),
         title => tool.display_title(),
         summary => summary(tool.description.as_deref().unwrap_or("")),
-        parameters => schema::parameters(&tool.input_schema),
+        parameters => schema::parameters(&tool.input_schema.to_map()),
         annotations => tool.annotations.as_ref(),
         classification => Value::from_serialize(&analysis.classification),
         category_slug => analysis.classification.category.slug(),

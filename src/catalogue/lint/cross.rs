@@ -196,7 +196,7 @@ fn tool_fingerprint(tool: &Tool, buf: &mut Vec<u8>) -> Fingerprint {
         Some(d) => write_str(buf, d),
         None => buf.push(b'-'),
     }
-    write_map(buf, &tool.input_schema);
+    write_map(buf, &tool.input_schema.to_map());
     *blake3::hash(buf).as_bytes()
 }
 

@@ -33,7 +33,7 @@ const NAMED: &[&str] = &["properties", "$defs", "definitions", "patternPropertie
 
 /// The schema checks of one tool.
 pub fn tool(server: &Server, tool: &Tool) -> Vec<Problem> {
-    let schema = &tool.input_schema;
+    let schema = &tool.input_schema.to_map();
     if schema.keys().all(|k| k == "$schema") {
         let message = if schema.is_empty() {
             "`inputSchema` is empty (or missing): it has no `type` and no `properties`".to_owned()

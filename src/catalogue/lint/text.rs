@@ -73,14 +73,17 @@ pub fn tool(server: &Server, tool: &Tool) -> Vec<Problem> {
             scan.text(&|| key.to_owned(), v);
         }
     }
-    scan.map(&mut vec![Step::Key("inputSchema")], &tool.input_schema);
+    scan.map(
+        &mut vec![Step::Key("inputSchema")],
+        &tool.input_schema.to_map(),
+    );
     if let Some(a) = &tool.annotations {
         if let Some(t) = &a.title {
             scan.text(&|| "annotations.title".to_owned(), t);
         }
         scan.map(&mut vec![Step::Key("annotations")], &a.extra);
     }
-    scan.map(&mut Vec::new(), &tool.extra);
+    scan.map(&mut Vec::new(), &tool.extra.to_map());
     found.extend(scan.into_problems(server, Some(tool)));
     found
 }

@@ -94,7 +94,7 @@ pub fn record(data: &SiteData, s: usize, category: Category) -> Option<Record> {
             let _ = write!(body, "<p>{}</p>", e(description));
             text.push_str(description);
         }
-        for p in schema::parameters(&tool.input_schema) {
+        for p in schema::parameters(&tool.input_schema.to_map()) {
             let _ = write!(body, "<p>{}", e(&p.name));
             if let Some(description) = &p.description {
                 let _ = write!(body, " {}", e(description));
