@@ -8,11 +8,14 @@
 //! - the build itself: the `toolpages` executable, the built-in and the site's templates,
 //!   the published names of the static files (which change with their content) and the
 //!   settings;
-//! - the server's own entry: the digest of its source text ([`crate::catalogue::Server::digest`]);
-//! - its analysis (classification, evidence and policy of each tool, reviews applied);
+//! - the server's own entry: the digest of its source text
+//!   ([`crate::catalogue::Server::digest`]);
+//! - the reviews of its tools (with the entry and the executable, they decide each tool's
+//!   analysis: classification, evidence and policy);
 //! - its routes (slugs can depend on other servers through collisions);
 //! - what its tool pages show of other servers: the tools of the same name elsewhere
-//!   ([`browse::same_name_elsewhere`]), each as its listing summary, and their count;
+//!   ([`browse::same_name_elsewhere`]), each by the same inputs (entry digest, route,
+//!   review), and their count;
 //! - the attack patterns linked from each of its tools' categories.
 //!
 //! Each server gets a fingerprint, a BLAKE3 hash of these; the fingerprints of a successful
@@ -30,7 +33,6 @@
 
 use super::browse;
 use super::index::category_index;
-use super::pages::tool_summary;
 use super::publish::assets::Assets;
 use super::state::StateFile;
 use super::templates::BUILTIN;
@@ -175,48 +177,48 @@ fn parse(text: &str) -> HashSet<blake3::Hash> {
 
 /// The fingerprint of every server (see the module documentation for what goes in).
 fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<blake3::Hash> {
-    let servers = 0..data.catalogue.servers.len();
-    // Summaries of every tool as other servers' pages list it, hashed once.
-    let summaries: Vec<Vec<blake3::Hash>> = servers
-        .clone()
-        .into_par_iter()
-        .map_init(Vec::new, |buffer, s| {
-            (0..data.catalogue.servers[s].tools.len())
-                .map(|t| hash_json(buffer, &tool_summary(data, s, t)))
-                .collect()
-        })
-        .collect();
     let mut buffer = Vec::new();
     let attacks: Vec<blake3::Hash> = Category::ALL
         .iter()
         .map(|&c| hash_json(&mut buffer, &browse::attack_links(data, c)))
         .collect();
-    servers
+    (0..data.catalogue.servers.len())
         .into_par_iter()
         .map_init(Vec::new, |buffer, s| {
-            let server = &data.catalogue.servers[s];
             buffer.clear();
             buffer.extend_from_slice(build.as_bytes());
-            buffer.extend_from_slice(server.digest.as_bytes());
-            // Writing to a Vec cannot fail; data that cannot be serialized leaves an error
-            // mark, which is still a function of the data.
-            if serde_json::to_writer(&mut *buffer, &data.analysis[s]).is_err() {
-                buffer.extend_from_slice(b"\0unserializable");
-            }
             let _ = write!(buffer, "\0{}", data.routes.server(s));
-            for (t, analysis) in data.analysis[s].iter().enumerate() {
-                let _ = write!(buffer, "\0{}", data.routes.tool(s, t));
-                let category = analysis.classification.category;
+            for t in 0..data.analysis[s].len() {
+                write_tool_inputs(buffer, data, s, t);
+                let category = data.analysis[s][t].classification.category;
                 buffer.extend_from_slice(attacks[category_index(category)].as_bytes());
                 let (elsewhere, total) = browse::same_name_elsewhere(data, s, t);
                 let _ = write!(buffer, "\0{total}");
                 for (os, ot) in elsewhere {
-                    buffer.extend_from_slice(summaries[os][ot].as_bytes());
+                    write_tool_inputs(buffer, data, os, ot);
                 }
             }
             blake3::hash(buffer)
         })
         .collect()
+}
+
+/// Writes what tool `t` of server `s` and its analysis are made from: the digest of the
+/// server's source text, the tool's index and route, and its review. The build fingerprint
+/// covers the code that turns these into a page, a listing summary or an analysis, so hashing
+/// the inputs stands for the analysis itself, which cost more to serialize than to compute.
+fn write_tool_inputs(buffer: &mut Vec<u8>, data: &SiteData, s: usize, t: usize) {
+    buffer.extend_from_slice(data.catalogue.servers[s].digest.as_bytes());
+    let _ = write!(buffer, "\0{t}\0{}", data.routes.tool(s, t));
+    let classification = &data.analysis[s][t].classification;
+    if let Some(review) = &classification.review {
+        // The reviewed category plus the rest of the review is the whole `Override`.
+        let reviewed = (classification.category, review);
+        if serde_json::to_writer(&mut *buffer, &reviewed).is_err() {
+            buffer.extend_from_slice(b"\0unserializable");
+        }
+    }
+    buffer.push(0);
 }
 
 /// The hash of `value` as JSON, serialized into `buffer` (hashing one large chunk is several
