@@ -2,7 +2,7 @@
 //! Computed once per build, in parallel; every page reads the same values.
 
 use crate::catalogue::{Catalogue, Tool};
-use crate::classify::{classify, Classification, Override, Overrides};
+use crate::classify::{classify_with_schema, Classification, Override, Overrides};
 use crate::policy::{decide, ToolPolicy};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -27,11 +27,13 @@ pub fn analyse_tool(tool: &Tool) -> ToolAnalysis {
 /// Analyses one tool, applying a person's review when there is one: the reviewed category
 /// decides the level and the policy, like an automatic one would.
 pub fn analyse_reviewed(tool: &Tool, review: Option<&Override>) -> ToolAnalysis {
-    let mut classification = classify(tool);
+    // Parsed once for the classifier and the policy (see `JsonObject`).
+    let input_schema = tool.input_schema.to_map();
+    let mut classification = classify_with_schema(tool, &input_schema);
     if let Some(review) = review {
         classification = review.apply(tool, classification);
     }
-    let policy = decide(tool, &classification);
+    let policy = decide(tool, &input_schema, &classification);
     ToolAnalysis {
         classification,
         policy,

@@ -23,6 +23,7 @@ pub use words::name_words;
 
 use crate::catalogue::{Annotations, Tool};
 use serde::Serialize;
+use serde_json::{Map, Value};
 use signals::Evidence;
 
 /// What a tool does to the world, in the five categories that published catalogues use.
@@ -196,17 +197,27 @@ enum Basis {
 
 /// Classifies a tool from its annotations, name, description and `inputSchema`.
 pub fn classify(tool: &Tool) -> Classification {
-    classify_with(tool, tool.annotations.as_ref())
+    classify_with_schema(tool, &tool.input_schema.to_map())
+}
+
+/// [`classify`] with the tool's `inputSchema` already parsed (the analysis parses it once for
+/// the classifier and the policy).
+pub fn classify_with_schema(tool: &Tool, input_schema: &Map<String, Value>) -> Classification {
+    classify_with(tool, input_schema, tool.annotations.as_ref())
 }
 
 /// Classifies a tool as if it had no annotations: what its name, description and schema
 /// alone say (used to measure the classifier against the annotations servers publish).
 pub fn classify_unannotated(tool: &Tool) -> Classification {
-    classify_with(tool, None)
+    classify_with(tool, &tool.input_schema.to_map(), None)
 }
 
-fn classify_with(tool: &Tool, annotations: Option<&Annotations>) -> Classification {
-    let e = Evidence::of(tool);
+fn classify_with(
+    tool: &Tool,
+    input_schema: &Map<String, Value>,
+    annotations: Option<&Annotations>,
+) -> Classification {
+    let e = Evidence::of(tool, input_schema);
     let (automatic, basis, adjustments) = automatic(&e);
     let mut conflicts = Vec::new();
     let (category, basis) =

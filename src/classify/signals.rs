@@ -76,7 +76,7 @@ pub struct Evidence {
 impl Evidence {
     /// Gathers the evidence of a tool. Pure; bounded work however long the name, description
     /// or schema is.
-    pub fn of(tool: &Tool) -> Evidence {
+    pub fn of(tool: &Tool, input_schema: &Map<String, Value>) -> Evidence {
         let words = name_words(&tool.name);
         let description = tool.description.as_deref().unwrap_or("");
         let lower = lowercase_prefix(description, DESCRIPTION_BYTES);
@@ -92,8 +92,7 @@ impl Evidence {
                 e.read_noun = words.iter().find(|w| lexicon::is_read_noun(w)).cloned();
             }
         }
-        let input_schema = tool.input_schema.to_map();
-        let top = schema::top_level(&input_schema);
+        let top = schema::top_level(input_schema);
         e.parameters(&top, &lower);
         if e.generic_verb.is_some() {
             e.operation = worst_operation(Some(description), &top);

@@ -14,7 +14,7 @@ pub mod validate;
 use crate::catalogue::Tool;
 use crate::classify::{Category, Classification};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// A call-rate limit: at most `max` calls per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -225,14 +225,18 @@ pub enum WriteError {
 pub const APPROVAL_MESSAGE: &str = "Requires human approval.";
 
 /// Decides the sample rule for one tool: the category baseline (spec section 3) plus, for
-/// tools the policy lets through, the argument-aware checks its `inputSchema` supports.
-/// The one function that decides a tool's rule; every page prints its result.
-pub fn decide(tool: &Tool, classification: &Classification) -> ToolPolicy {
+/// tools the policy lets through, the argument-aware checks its `inputSchema` (given parsed)
+/// supports. The one function that decides a tool's rule; every page prints its result.
+pub fn decide(
+    tool: &Tool,
+    input_schema: &Map<String, Value>,
+    classification: &Classification,
+) -> ToolPolicy {
     let name = &tool.name;
     let category = classification.category;
     let argument_checks = match category {
         Category::Financial => Vec::new(),
-        _ => arguments::checks(&tool.input_schema.to_map(), category),
+        _ => arguments::checks(input_schema, category),
     };
     // A Destructive tool whose destruction is one value of a required `enum` (GitHub's
     // `label_write` with `method: create | update | delete`) keeps its safe values: the

@@ -207,7 +207,7 @@ fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<blake3::Hash> {
 /// server's source text, the tool's index and route, and its review. The build fingerprint
 /// covers the code that turns these into a page, a listing summary or an analysis, so hashing
 /// the inputs stands for the analysis itself, which cost more to serialize than to compute.
-fn write_tool_inputs(buffer: &mut Vec<u8>, data: &SiteData, s: usize, t: usize) {
+pub(super) fn write_tool_inputs(buffer: &mut Vec<u8>, data: &SiteData, s: usize, t: usize) {
     buffer.extend_from_slice(data.catalogue.servers[s].digest.as_bytes());
     let _ = write!(buffer, "\0{t}\0{}", data.routes.tool(s, t));
     let classification = &data.analysis[s][t].classification;

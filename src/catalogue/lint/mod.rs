@@ -170,9 +170,10 @@ pub fn lint(catalogue: &Catalogue) -> Vec<Problem> {
             let mut found = text::server(server);
             found.extend(tool::server(server));
             for t in &server.tools {
+                let input_schema = t.input_schema.to_map();
                 found.extend(tool::tool(server, t));
-                found.extend(schema::tool(server, t));
-                found.extend(text::tool(server, t));
+                found.extend(schema::tool(server, t, &input_schema));
+                found.extend(text::tool(server, t, &input_schema));
             }
             found
         })

@@ -32,8 +32,7 @@ const MANY: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 const NAMED: &[&str] = &["properties", "$defs", "definitions", "patternProperties"];
 
 /// The schema checks of one tool.
-pub fn tool(server: &Server, tool: &Tool) -> Vec<Problem> {
-    let schema = &tool.input_schema.to_map();
+pub fn tool(server: &Server, tool: &Tool, schema: &Map<String, Value>) -> Vec<Problem> {
     if schema.keys().all(|k| k == "$schema") {
         let message = if schema.is_empty() {
             "`inputSchema` is empty (or missing): it has no `type` and no `properties`".to_owned()

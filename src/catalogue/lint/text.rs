@@ -54,7 +54,7 @@ pub fn server(server: &Server) -> Vec<Problem> {
 
 /// Every string of one tool: template text in its description; prompt injection and hidden
 /// Unicode anywhere.
-pub fn tool(server: &Server, tool: &Tool) -> Vec<Problem> {
+pub fn tool(server: &Server, tool: &Tool, input_schema: &Map<String, Value>) -> Vec<Problem> {
     let mut found = Vec::new();
     if let Some(d) = &tool.description {
         if let Some(t) = template_text(d) {
@@ -73,10 +73,7 @@ pub fn tool(server: &Server, tool: &Tool) -> Vec<Problem> {
             scan.text(&|| key.to_owned(), v);
         }
     }
-    scan.map(
-        &mut vec![Step::Key("inputSchema")],
-        &tool.input_schema.to_map(),
-    );
+    scan.map(&mut vec![Step::Key("inputSchema")], input_schema);
     if let Some(a) = &tool.annotations {
         if let Some(t) = &a.title {
             scan.text(&|| "annotations.title".to_owned(), t);

@@ -15,6 +15,7 @@
 
 pub mod record;
 
+use super::cache;
 use super::output::{Output, Written};
 use super::SiteData;
 use crate::catalogue::Catalogue;
@@ -24,6 +25,7 @@ use pagefind::api::{PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::ops::Range;
 use std::time::Instant;
 
@@ -219,15 +221,20 @@ fn shard(
     out: &dyn Output,
     summary: &mut SearchSummary,
 ) -> Result<BTreeMap<String, u64>, SearchError> {
-    let records: Vec<record::Record> = record::records(data, servers).collect();
-    let key = shard_key(&records, path, first);
+    let key = shard_key(data, servers.clone(), path, first);
     let note_path = format!("{BUNDLE_DIR}/{path}{SHARD_NOTE}");
     if let Some(note) = key
         .as_ref()
         .and_then(|key| kept_shard(out, &note_path, key))
     {
-        summary.records += records.len();
-        summary.tools += records.iter().map(|r| r.tools).sum::<usize>();
+        for s in servers {
+            let analysis = &data.analysis[s];
+            summary.tools += analysis.len();
+            summary.records += Category::ALL
+                .iter()
+                .filter(|&&c| analysis.iter().any(|a| a.classification.category == c))
+                .count();
+        }
         for (_, bytes) in &note.files {
             summary.files += 1;
             summary.unchanged += 1;
@@ -236,6 +243,7 @@ fn shard(
         write_note(out, note_path, &note, summary)?;
         return Ok(note.languages);
     }
+    let records: Vec<record::Record> = record::records(data, servers).collect();
     // The index is built on this thread's own runtime (Pagefind's API is async).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -267,18 +275,30 @@ fn write_note(
     write_file(out, note_path, &json, summary)
 }
 
-/// The hash of everything a shard's bundle is made of, or `None` when the executable cannot
-/// be read (then nothing is kept).
-fn shard_key(records: &[record::Record], path: &str, first: bool) -> Option<blake3::Hash> {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(crate::site::cache::executable()?.as_bytes());
-    hasher.update(format!("\0{path}\0{first}\0{MAX_FRAGMENT_FILES}").as_bytes());
-    for record in records {
-        hasher.update(format!("\0{}\0{}\0", record.url.len(), record.html.len()).as_bytes());
-        hasher.update(record.url.as_bytes());
-        hasher.update(record.html.as_bytes());
+/// The hash of everything the bundle of the shard of `servers` is made of, or `None` when
+/// the executable cannot be read (then nothing is kept): the executable, the settings (the
+/// records use the base path and the default language), the bundle's place, and what the
+/// records are made from (each server's route and [`cache::write_tool_inputs`] of its
+/// tools), so an unchanged shard is recognised without building its records.
+fn shard_key(
+    data: &SiteData,
+    servers: Range<usize>,
+    path: &str,
+    first: bool,
+) -> Option<blake3::Hash> {
+    let mut buffer = Vec::new();
+    buffer.extend_from_slice(cache::executable()?.as_bytes());
+    if serde_json::to_writer(&mut buffer, &data.config).is_err() {
+        buffer.extend_from_slice(b"\0unserializable");
     }
-    Some(hasher.finalize())
+    let _ = write!(buffer, "\0{path}\0{first}\0{MAX_FRAGMENT_FILES}");
+    for s in servers {
+        let _ = write!(buffer, "\0{}", data.routes.server(s));
+        for t in 0..data.catalogue.servers[s].tools.len() {
+            cache::write_tool_inputs(&mut buffer, data, s, t);
+        }
+    }
+    Some(blake3::hash(&buffer))
 }
 
 /// The note of the bundle at `note_path` when it was built from `key` and every file it
