@@ -20,7 +20,8 @@
 //!
 //! Each server gets a fingerprint, a BLAKE3 hash of these; the fingerprints of a successful
 //! build are stored in [`FILE`] in the output folder. The next build renders a server's pages
-//! only when its fingerprint is new or one of its files is missing; every other page (home,
+//! (its page, tool pages, policy files, `llms.txt` and `tools.json`) only when its
+//! fingerprint is new or one of its files is missing; every other page (home,
 //! listings, anything added later) is always rendered, and written only when its bytes
 //! change. A build that stops half-way leaves no cache, so the build after it renders
 //! everything.

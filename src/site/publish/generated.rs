@@ -4,6 +4,7 @@
 
 use super::llms;
 use super::sitemap;
+use crate::site::cache::BuildCache;
 use crate::site::output::{Output, Written};
 use crate::site::pages::Page;
 use crate::site::SiteData;
@@ -49,6 +50,16 @@ fn sitemap_paths<'a>(data: &'a SiteData, pages: &'a [Page]) -> impl Iterator<Ite
 }
 
 impl Generated {
+    /// The server whose data alone the file is made from (its `llms.txt` and `tools.json`),
+    /// so the build cache can keep it while the server is unchanged; `None` for site-wide
+    /// files.
+    pub fn server(&self) -> Option<usize> {
+        match *self {
+            Generated::ServerLlms(s) | Generated::ToolsJson(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The output path, relative to the output folder.
     pub fn file(&self, data: &SiteData) -> String {
         match *self {
@@ -86,17 +97,24 @@ impl Generated {
     }
 }
 
-/// Renders and writes every generated file in parallel; returns (written, unchanged).
+/// Renders and writes every generated file in parallel, keeping the files of servers `cache`
+/// knows are unchanged (as the pages do); returns (written, unchanged).
 pub fn write_all(
     data: &SiteData,
     pages: &[Page],
     max_urls: usize,
     out: &dyn Output,
+    cache: Option<&BuildCache>,
 ) -> Result<(usize, usize), (String, std::io::Error)> {
     plan(data, pages, max_urls)
         .par_iter()
         .map(|g| {
             let file = g.file(data);
+            if let (Some(s), Some(cache)) = (g.server(), cache) {
+                if cache.unchanged(s) && out.reuse(&file) {
+                    return Ok((0, 1));
+                }
+            }
             match out.write(&file, &g.render(data, pages, max_urls)) {
                 Ok(Written::Changed) => Ok((1, 0)),
                 Ok(Written::Unchanged) => Ok((0, 1)),

@@ -73,11 +73,13 @@ fn render_with(
     let mut summary = render_site_with(data, &env, out, progress, cache)?;
     let mut clock = Stopwatch::start();
     let plan = pages::plan(data);
-    let (written, unchanged) = generated::write_all(data, &plan, publish.sitemap_max_urls, out)
-        .map_err(|(file, source)| BuildError::Io {
-            path: file.into(),
-            source,
-        })?;
+    let (written, unchanged) =
+        generated::write_all(data, &plan, publish.sitemap_max_urls, out, cache).map_err(
+            |(file, source)| BuildError::Io {
+                path: file.into(),
+                source,
+            },
+        )?;
     clock.lap(&mut summary.timings, "sitemaps and generated files");
     let (assets_written, assets_unchanged) = assets.write(out).map_err(asset_error)?;
     clock.lap(&mut summary.timings, "static files");
