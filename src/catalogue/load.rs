@@ -184,10 +184,7 @@ fn parse_entry(
         problems: Vec::new(),
         server: None,
     };
-    let server = entry.server(value).map(|server| Server {
-        digest: blake3::hash(text.as_bytes()),
-        ..server
-    });
+    let server = entry.server(value, blake3::hash(text.as_bytes()));
     (server, entry.problems)
 }
 
@@ -214,7 +211,8 @@ impl Entry<'_> {
         self.problems.push(p);
     }
 
-    fn server(&mut self, value: Value) -> Option<Server> {
+    /// The server of the entry `value`, whose source text has the BLAKE3 hash `digest`.
+    fn server(&mut self, value: Value, digest: blake3::Hash) -> Option<Server> {
         let Value::Object(mut map) = value else {
             let kind = kind_of(&value);
             self.problem(
@@ -285,7 +283,7 @@ impl Entry<'_> {
                 file: self.path.to_path_buf(),
                 line,
             },
-            digest: blake3::Hash::from_bytes([0; 32]),
+            digest,
         })
     }
 

@@ -228,12 +228,8 @@ fn shard(
         .and_then(|key| kept_shard(out, &note_path, key))
     {
         for s in servers {
-            let analysis = &data.analysis[s];
-            summary.tools += analysis.len();
-            summary.records += Category::ALL
-                .iter()
-                .filter(|&&c| analysis.iter().any(|a| a.classification.category == c))
-                .count();
+            summary.tools += data.analysis[s].len();
+            summary.records += record::record_count(data, s);
         }
         for (_, bytes) in &note.files {
             summary.files += 1;

@@ -39,6 +39,16 @@ pub fn records(data: &SiteData, servers: Range<usize>) -> impl Iterator<Item = R
     })
 }
 
+/// How many records [`records`] gives for server `s` (its categories that have tools),
+/// without building them.
+pub fn record_count(data: &SiteData, s: usize) -> usize {
+    let analysis = &data.analysis[s];
+    Category::ALL
+        .into_iter()
+        .filter(|&c| analysis.iter().any(|a| a.classification.category == c))
+        .count()
+}
+
 /// The record of the tools of server `s` in `category`; `None` when it has none.
 pub fn record(data: &SiteData, s: usize, category: Category) -> Option<Record> {
     let server = &data.catalogue.servers[s];
