@@ -42,6 +42,19 @@ fn html(preview: &Preview, file: &str) -> String {
     String::from_utf8(body.bytes.to_vec()).unwrap()
 }
 
+/// Replaces the first `from` in the catalogue file with `to` and hands the preview the
+/// change, as its file watcher would; returns the preview's events.
+fn edit(preview: &Preview, catalogue: &Path, from: &str, to: &str) -> Vec<Event> {
+    let text = std::fs::read_to_string(catalogue).unwrap();
+    assert!(text.contains(from), "{from} is not in the catalogue");
+    std::fs::write(catalogue, text.replacen(from, to, 1)).unwrap();
+    let (events, _) = preview.apply(&Changes {
+        catalogue: [catalogue.to_path_buf()].into(),
+        ..Changes::default()
+    });
+    events
+}
+
 fn reloaded(events: &[Event]) -> Vec<String> {
     match events {
         [Event::Reload(paths)] => {
@@ -68,17 +81,12 @@ fn a_tool_edit_reloads_only_that_servers_pages() {
     }
     // A tool description of beta: beta's pages change; the home page and the server list
     // show no tool descriptions, and alpha's pages are untouched.
-    let text = std::fs::read_to_string(&catalogue).unwrap();
-    let edited = text.replacen(
+    let events = edit(
+        &preview,
+        &catalogue,
         &server("beta", "Beta", "Reads a file."),
         &server("beta", "Beta", "Reads a file, edited."),
-        1,
     );
-    std::fs::write(&catalogue, edited).unwrap();
-    let (events, _) = preview.apply(&Changes {
-        catalogue: [catalogue.clone()].into(),
-        ..Changes::default()
-    });
     assert_eq!(
         reloaded(&events),
         ["/servers/beta/", "/servers/beta/read_file/"]
@@ -86,16 +94,12 @@ fn a_tool_edit_reloads_only_that_servers_pages() {
     assert!(html(&preview, "servers/beta/read_file/index.html").contains("Reads a file, edited."));
 
     // Renaming gamma changes the server list too (it shows names), not alpha's tool page.
-    let text = std::fs::read_to_string(&catalogue).unwrap();
-    std::fs::write(
+    let events = edit(
+        &preview,
         &catalogue,
-        text.replacen("\"name\": \"Gamma\"", "\"name\": \"Gamma Renamed\"", 1),
-    )
-    .unwrap();
-    let (events, _) = preview.apply(&Changes {
-        catalogue: [catalogue.clone()].into(),
-        ..Changes::default()
-    });
+        "\"name\": \"Gamma\"",
+        "\"name\": \"Gamma Renamed\"",
+    );
     assert_eq!(reloaded(&events), ["/", "/servers/"]);
     assert!(html(&preview, "servers/index.html").contains("Gamma Renamed"));
 }
@@ -173,16 +177,12 @@ fn a_server_edit_refreshes_its_policy_files() {
     let yaml = html(&preview, "servers/alpha/intercept.yaml");
     assert!(yaml.contains("Alpha (alpha)"), "{yaml}");
     html(&preview, "servers/alpha/policy.json");
-    let text = std::fs::read_to_string(&catalogue).unwrap();
-    std::fs::write(
+    let events = edit(
+        &preview,
         &catalogue,
-        text.replacen("\"name\": \"Alpha\"", "\"name\": \"Alpha Renamed\"", 1),
-    )
-    .unwrap();
-    let (events, _) = preview.apply(&Changes {
-        catalogue: [catalogue.clone()].into(),
-        ..Changes::default()
-    });
+        "\"name\": \"Alpha\"",
+        "\"name\": \"Alpha Renamed\"",
+    );
     assert!(reloaded(&events).contains(&"/servers/alpha/intercept.yaml".to_owned()));
     assert!(html(&preview, "servers/alpha/intercept.yaml").contains("Alpha Renamed (alpha)"));
 }
