@@ -37,7 +37,8 @@ fn faq_answers_name_only_real_policy_fields() {
     let mut bad = BTreeSet::new();
     for (s, server) in data.catalogue.servers.iter().enumerate() {
         for (t, tool) in server.tools.iter().enumerate() {
-            let mut own: BTreeSet<String> = schema::parameters(&tool.input_schema.to_map())
+            let input_schema = tool.input_schema.to_map();
+            let mut own: BTreeSet<String> = schema::parameters(&input_schema)
                 .into_iter()
                 .flat_map(|p| {
                     let words: Vec<String> = p.allowed.iter().flat_map(|v| name_words(v)).collect();
@@ -67,7 +68,7 @@ fn faq_answers_name_only_real_policy_fields() {
             );
             own.insert("tools/list".into());
             own.extend(server.package.clone());
-            for faq in tool_faq(server, tool, &data.analysis[s][t]) {
+            for faq in tool_faq(server, tool, &input_schema, &data.analysis[s][t]) {
                 // That answer quotes the server's own description verbatim.
                 if faq.answer.starts_with("The server describes it as: \"") {
                     continue;

@@ -263,7 +263,7 @@ fn render_or_reuse(
     // file is still there, already holds the bytes this build would render.
     let owner = page.server();
     if let (Some(s), Some(cache)) = (owner, cache) {
-        if cache.unchanged(s) && out.reuse(file) {
+        if cache.keeps(s, out, file) {
             return Ok(None);
         }
     }

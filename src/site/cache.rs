@@ -34,6 +34,7 @@
 
 use super::browse;
 use super::index::category_index;
+use super::output::Output;
 use super::publish::assets::Assets;
 use super::state::StateFile;
 use super::templates::BUILTIN;
@@ -91,12 +92,15 @@ impl BuildCache {
         })
     }
 
-    /// Whether server `s`'s pages were rendered from exactly the same inputs by the build
-    /// that wrote the cache.
-    pub fn unchanged(&self, s: usize) -> bool {
+    /// Whether `file`, one of server `s`'s files (pages, policy files, `llms.txt`,
+    /// `tools.json`), can stay as the last build wrote it: that build rendered the server
+    /// from exactly the same inputs and the file is still in `out` (which now counts it as
+    /// produced, see [`Output::reuse`]).
+    pub fn keeps(&self, s: usize, out: &dyn Output, file: &str) -> bool {
         self.current
             .get(s)
             .is_some_and(|hash| self.previous.contains(hash))
+            && out.reuse(file)
     }
 
     /// For a page outside any server (home, listings): whether the build that wrote the

@@ -7,6 +7,7 @@ use crate::analysis::ToolAnalysis;
 use crate::catalogue::{schema, Server, Tool};
 use crate::policy::{Action, ToolPolicy};
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// One question and its plain-text answer (also emitted as schema.org FAQPage JSON-LD).
 #[derive(Debug, Clone, Serialize)]
@@ -19,12 +20,19 @@ pub struct Faq {
 
 /// The six questions of a tool page, in the order the page shows them: what it does, risk
 /// level, enforcing a policy, rate-limiting, blocking, and which server provides it.
-pub fn tool_faq(server: &Server, tool: &Tool, analysis: &ToolAnalysis) -> Vec<Faq> {
+/// `input_schema` is the tool's `inputSchema`, parsed (the tool page parses it once for its
+/// parameter table and these answers).
+pub fn tool_faq(
+    server: &Server,
+    tool: &Tool,
+    input_schema: &Map<String, Value>,
+    analysis: &ToolAnalysis,
+) -> Vec<Faq> {
     let name = &tool.name;
     vec![
         Faq {
             question: format!("What does the {name} tool do?"),
-            answer: what_it_does(server, tool),
+            answer: what_it_does(server, tool, input_schema),
         },
         Faq {
             question: format!("What is the risk level of {name}?"),
@@ -67,9 +75,8 @@ fn argument_checks(policy: &ToolPolicy) -> String {
     format!(" The sample policy also checks the {} {}: each check is a PolicyLayer `require` entry and an Intercept rule with `conditions`, explained under the policy.", if args.len() == 1 { "argument" } else { "arguments" }, args.join(", "))
 }
 
-fn what_it_does(server: &Server, tool: &Tool) -> String {
-    let input_schema = tool.input_schema.to_map();
-    let params = schema::top_level(&input_schema);
+fn what_it_does(server: &Server, tool: &Tool, input_schema: &Map<String, Value>) -> String {
+    let params = schema::top_level(input_schema);
     let takes = match params.len() {
         0 => "It takes no parameters.".to_owned(),
         n => {
@@ -211,7 +218,12 @@ mod tests {
         );
         let server = &loaded.catalogue.servers[0];
         let tool = &server.tools[0];
-        tool_faq(server, tool, &analyse_tool(tool))
+        tool_faq(
+            server,
+            tool,
+            &tool.input_schema.to_map(),
+            &analyse_tool(tool),
+        )
     }
 
     #[test]

@@ -312,7 +312,9 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Result<Value, BuildError> {
     let tool = &server.tools[t];
     let analysis = &data.analysis[s][t];
     let texts = checked_tool_texts(data, s, t)?;
-    let faq = tool_faq(server, tool, analysis);
+    // Parsed once for the parameter table and the FAQ (see `JsonObject`).
+    let input_schema = tool.input_schema.to_map();
+    let faq = tool_faq(server, tool, &input_schema, analysis);
     let server_path = data.routes.server(s);
     let tool_path = data.routes.tool(s, t);
     let breadcrumbs = [
@@ -344,7 +346,7 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Result<Value, BuildError> {
         tool => Value::from_object(ToolValue(tool.clone())),
         title => tool.display_title(),
         summary => summary(tool.description.as_deref().unwrap_or("")),
-        parameters => schema::parameters(&tool.input_schema.to_map()),
+        parameters => schema::parameters(&input_schema),
         annotations => tool.annotations.as_ref(),
         classification => Value::from_serialize(&analysis.classification),
         category_slug => analysis.classification.category.slug(),
