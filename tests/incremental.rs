@@ -29,8 +29,13 @@ fn options(content: &Path, out: &Path, templates: &Path) -> BuildOptions {
     }
 }
 
+/// Builds `content` into `out`, checking that the lint findings (remembered per unchanged
+/// entry between builds, see `catalogue::lint::memo`) are those of a fresh lint.
 fn build_into(content: &Path, out: &Path) -> BuildSummary {
-    build(&options(content, out, &root().join("templates")), &()).unwrap()
+    let summary = build(&options(content, out, &root().join("templates")), &()).unwrap();
+    let catalogue = toolpages::catalogue::load(content).unwrap().catalogue;
+    assert_eq!(summary.lint, toolpages::catalogue::lint(&catalogue));
+    summary
 }
 
 /// Every file under `dir` with its bytes.

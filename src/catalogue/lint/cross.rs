@@ -10,7 +10,6 @@
 //! distinct servers differ in at least one tool.
 
 use super::{finding, Catalogue, Problem, Server, Tool};
-use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -18,17 +17,13 @@ use std::collections::HashMap;
 /// short generic descriptions ("Get the current time") coincide without copying.
 const MIN_COPIED_DESCRIPTION_CHARS: usize = 40;
 
-type Fingerprint = [u8; 32];
+/// A BLAKE3 hash of a tool's name, description and `inputSchema` ([`tool_fingerprint`]).
+pub type Fingerprint = [u8; 32];
 
-/// The cross-server findings of a catalogue.
-pub fn lint(catalogue: &Catalogue) -> Vec<Problem> {
+/// The cross-server findings of a catalogue, given the fingerprints of its tools
+/// (`tools[s][t]` for tool `t` of server `s`).
+pub fn lint(catalogue: &Catalogue, tools: &[Vec<Fingerprint>]) -> Vec<Problem> {
     let servers = &catalogue.servers;
-    let tools: Vec<Vec<Fingerprint>> = servers
-        .par_iter()
-        .map_init(Vec::new, |buf, s| {
-            s.tools.iter().map(|t| tool_fingerprint(t, buf)).collect()
-        })
-        .collect();
     let mut families = Families::new(servers.len());
     let mut found = Vec::new();
     let mut reported = vec![false; servers.len()];
@@ -186,17 +181,21 @@ fn repository_key(url: &str) -> Option<String> {
     (!u.is_empty()).then(|| u.to_owned())
 }
 
-/// A fingerprint of a tool's name, description and `inputSchema` (object keys in sorted
-/// order, so key order does not matter): the blake3 hash of a canonical encoding built in
-/// `buf` (reused across tools, so hashing costs no allocation per value).
-fn tool_fingerprint(tool: &Tool, buf: &mut Vec<u8>) -> Fingerprint {
+/// A fingerprint of a tool's name, description and `inputSchema` (given parsed; object keys
+/// in sorted order, so key order does not matter): the blake3 hash of a canonical encoding
+/// built in `buf` (reused across tools, so hashing costs no allocation per value).
+pub fn tool_fingerprint(
+    tool: &Tool,
+    input_schema: &serde_json::Map<String, Value>,
+    buf: &mut Vec<u8>,
+) -> Fingerprint {
     buf.clear();
     write_str(buf, &tool.name);
     match &tool.description {
         Some(d) => write_str(buf, d),
         None => buf.push(b'-'),
     }
-    write_map(buf, &tool.input_schema.to_map());
+    write_map(buf, input_schema);
     *blake3::hash(buf).as_bytes()
 }
 

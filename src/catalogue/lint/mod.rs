@@ -14,9 +14,12 @@
 //!
 //! Cost: per-tool checks run in parallel over servers; the cross-server checks hash-group
 //! (one pass, a hash map of fingerprints), so the whole lint is O(size of the catalogue), with
-//! no pairwise comparison of servers or tools.
+//! no pairwise comparison of servers or tools. What one server gives alone ([`ServerLint`])
+//! depends only on its entry, so [`memo`] keeps it between builds and a rebuild lints only
+//! the entries that changed.
 
 mod cross;
+pub mod memo;
 mod schema;
 mod text;
 mod tool;
@@ -158,27 +161,56 @@ pub fn lint_code(code: &str) -> Option<&'static LintCode> {
     CODES.iter().find(|c| c.code == code)
 }
 
+pub use cross::Fingerprint;
+
+/// What lint finds in one server alone, a function of its entry only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerLint {
+    /// The server's own findings: every check except the cross-server ones.
+    pub findings: Vec<Problem>,
+    /// `fingerprints[t]`: the fingerprint of tool `t` (its name, description and
+    /// `inputSchema`), which the cross-server checks group to find copied tools.
+    pub fingerprints: Vec<Fingerprint>,
+}
+
 /// Lints a loaded catalogue: every finding, sorted by file, line, server, tool and code.
 ///
 /// Never fails and never changes the catalogue; an empty result means no finding. Each
 /// [`Problem`]'s severity and hint come from [`CODES`]. Runs in O(servers + tools) time.
 pub fn lint(catalogue: &Catalogue) -> Vec<Problem> {
-    let mut problems: Vec<Problem> = catalogue
-        .servers
-        .par_iter()
-        .flat_map_iter(|server| {
-            let mut found = text::server(server);
-            found.extend(tool::server(server));
-            for t in &server.tools {
-                let input_schema = t.input_schema.to_map();
-                found.extend(tool::tool(server, t));
-                found.extend(schema::tool(server, t, &input_schema));
-                found.extend(text::tool(server, t, &input_schema));
-            }
-            found
-        })
-        .collect();
-    problems.extend(cross::lint(catalogue));
+    let servers = catalogue.servers.par_iter().map(lint_server).collect();
+    combine(catalogue, servers)
+}
+
+/// Lints one server on its own (see [`ServerLint`]).
+pub fn lint_server(server: &Server) -> ServerLint {
+    let mut findings = text::server(server);
+    findings.extend(tool::server(server));
+    let mut fingerprints = Vec::with_capacity(server.tools.len());
+    let mut buffer = Vec::new();
+    for t in &server.tools {
+        // Parsed once for every check of the tool (see `JsonObject`).
+        let input_schema = t.input_schema.to_map();
+        findings.extend(tool::tool(server, t));
+        findings.extend(schema::tool(server, t, &input_schema));
+        findings.extend(text::tool(server, t, &input_schema));
+        fingerprints.push(cross::tool_fingerprint(t, &input_schema, &mut buffer));
+    }
+    ServerLint {
+        findings,
+        fingerprints,
+    }
+}
+
+/// Every finding of `catalogue`, sorted, from each server's own lint (`servers[s]` is server
+/// `s`'s, from [`lint_server`] or a [`memo`]) plus the cross-server checks.
+pub fn combine(catalogue: &Catalogue, servers: Vec<ServerLint>) -> Vec<Problem> {
+    let (findings, fingerprints): (Vec<_>, Vec<_>) = servers
+        .into_iter()
+        .map(|s| (s.findings, s.fingerprints))
+        .unzip();
+    let mut problems: Vec<Problem> = findings.into_iter().flatten().collect();
+    problems.extend(cross::lint(catalogue, &fingerprints));
     problems.sort_by(|a, b| {
         (&a.file, a.line, &a.server, &a.tool, a.code)
             .cmp(&(&b.file, b.line, &b.server, &b.tool, b.code))
@@ -197,15 +229,26 @@ pub fn counts(problems: &[Problem]) -> (usize, usize) {
 
 /// A finding of `code` on `server` (and `tool`), with the code's severity and fix hint.
 fn finding(server: &Server, tool: Option<&Tool>, code: &'static str, message: String) -> Problem {
+    let line = tool.map_or(server.origin.line, |t| t.line);
+    finding_at(server, tool.map(|t| t.name.as_str()), line, code, message)
+}
+
+/// [`finding`] on the tool named `tool` (if any) at `line` of the server's file.
+fn finding_at(
+    server: &Server,
+    tool: Option<&str>,
+    line: usize,
+    code: &'static str,
+    message: String,
+) -> Problem {
     let (severity, fix) = match lint_code(code) {
         Some(c) => (c.severity, c.fix),
         None => (Severity::Warning, ""),
     };
-    let line = tool.map_or(server.origin.line, |t| t.line);
     let mut p = Problem::error(&server.origin.file, line, code, message, fix).server(&server.id);
     p.severity = severity;
     if let Some(t) = tool {
-        p = p.tool(&t.name);
+        p = p.tool(t);
     }
     p
 }
