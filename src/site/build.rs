@@ -263,7 +263,11 @@ fn render_or_reuse(
     // file is still there, already holds the bytes this build would render.
     let owner = page.server();
     if let (Some(s), Some(cache)) = (owner, cache) {
-        if cache.keeps(s, out, file) {
+        let tool = match *page {
+            Page::Tool(_, t) => Some(t),
+            _ => None,
+        };
+        if cache.keeps(s, tool, out, file) {
             return Ok(None);
         }
     }

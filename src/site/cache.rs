@@ -18,13 +18,17 @@
 //!   review), and their count;
 //! - the attack patterns linked from each of its tools' categories.
 //!
-//! Each server gets a fingerprint, a BLAKE3 hash of these; the fingerprints of a successful
-//! build are stored in [`FILE`] in the output folder. The next build renders a server's pages
-//! (its page, tool pages, policy files, `llms.txt` and `tools.json`) only when its
-//! fingerprint is new or one of its files is missing; every other page (home,
-//! listings, anything added later) is always rendered, and written only when its bytes
-//! change. A build that stops half-way leaves no cache, so the build after it renders
-//! everything.
+//! Each server gets a fingerprint, a BLAKE3 hash of the inputs its own files read (the build,
+//! its routes, its tools' inputs); each of its tool pages gets one more, which adds what that
+//! page shows of other servers (the same name elsewhere, the attack patterns). The
+//! fingerprints of a successful build are stored in [`FILE`] in the output folder. The next
+//! build renders a server's files (its page, policy files, `llms.txt` and `tools.json`) only
+//! when its fingerprint is new, and a tool page only when the page's fingerprint is new, or
+//! when the file is missing. So an edit re-renders the edited server's files and, on other
+//! servers, only the pages of tools of the same name, not those servers' every page. Every
+//! other page (home, listings, anything added later) is always rendered, and written only
+//! when its bytes change. A build that stops half-way leaves no cache, so the build after it
+//! renders everything.
 //!
 //! Invariant for anyone adding to the server and tool pages: whatever they show must come
 //! from the inputs above; anything else (data from another server, a new template global
@@ -51,7 +55,7 @@ use walkdir::WalkDir;
 pub const FILE: &str = ".toolpages-cache";
 
 /// First line of the cache file; a file with another first line is ignored.
-const HEADER: &str = "toolpages build cache 2";
+const HEADER: &str = "toolpages build cache 3";
 
 /// The fingerprints of the previous build and of this one.
 #[derive(Debug)]
@@ -61,8 +65,9 @@ pub struct BuildCache {
     /// The fingerprint of the build itself; `None` when the executable could not be read
     /// (then nothing is trusted and nothing is stored).
     build: Option<blake3::Hash>,
-    /// `current[s]`: the fingerprint of server `s` in this build.
-    current: Vec<blake3::Hash>,
+    /// `current[s]`: the fingerprint of server `s` in this build, and of each of its tool
+    /// pages.
+    current: Vec<Fingerprints>,
     /// Fingerprints of the other pages rendered by this build ([`BuildCache::page_unchanged`]).
     pages: Mutex<Vec<blake3::Hash>>,
 }
@@ -92,15 +97,16 @@ impl BuildCache {
         })
     }
 
-    /// Whether `file`, one of server `s`'s files (pages, policy files, `llms.txt`,
-    /// `tools.json`), can stay as the last build wrote it: that build rendered the server
-    /// from exactly the same inputs and the file is still in `out` (which now counts it as
-    /// produced, see [`Output::reuse`]).
-    pub fn keeps(&self, s: usize, out: &dyn Output, file: &str) -> bool {
-        self.current
-            .get(s)
-            .is_some_and(|hash| self.previous.contains(hash))
-            && out.reuse(file)
+    /// Whether `file`, one of server `s`'s files (the page of its tool `tool`, or with `None`
+    /// its page, policy files, `llms.txt`, `tools.json`), can stay as the last build wrote
+    /// it: that build rendered it from exactly the same inputs and the file is still in
+    /// `out` (which now counts it as produced, see [`Output::reuse`]).
+    pub fn keeps(&self, s: usize, tool: Option<usize>, out: &dyn Output, file: &str) -> bool {
+        let hash = self.current.get(s).and_then(|f| match tool {
+            None => Some(&f.server),
+            Some(t) => f.tools.get(t),
+        });
+        hash.is_some_and(|hash| self.previous.contains(hash)) && out.reuse(file)
     }
 
     /// For a page outside any server (home, listings): whether the build that wrote the
@@ -136,7 +142,11 @@ impl BuildCache {
         if self.build.is_none() {
             return Ok(());
         }
-        let mut hashes = self.current.clone();
+        let mut hashes: Vec<blake3::Hash> = self
+            .current
+            .iter()
+            .flat_map(|f| std::iter::once(f.server).chain(f.tools.iter().copied()))
+            .collect();
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner()).clone();
         // Rendering order varies between runs; the file should not.
         pages.sort_unstable_by_key(|h| *h.as_bytes());
@@ -180,8 +190,19 @@ fn parse(text: &str) -> HashSet<blake3::Hash> {
         .collect()
 }
 
-/// The fingerprint of every server (see the module documentation for what goes in).
-fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<blake3::Hash> {
+/// The fingerprints of one server's files.
+#[derive(Debug)]
+struct Fingerprints {
+    /// Of its page, policy files, `llms.txt` and `tools.json`: the build, its routes and its
+    /// tools' inputs.
+    server: blake3::Hash,
+    /// `tools[t]`: of tool `t`'s page: `server`, plus the attack patterns of the tool's
+    /// category and the tools of the same name elsewhere.
+    tools: Vec<blake3::Hash>,
+}
+
+/// The fingerprints of every server (see the module documentation for what goes in).
+fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<Fingerprints> {
     let mut buffer = Vec::new();
     let attacks: Vec<blake3::Hash> = Category::ALL
         .iter()
@@ -193,17 +214,27 @@ fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<blake3::Hash> {
             buffer.clear();
             buffer.extend_from_slice(build.as_bytes());
             let _ = write!(buffer, "\0{}", data.routes.server(s));
-            for t in 0..data.analysis[s].len() {
+            let tools = 0..data.analysis[s].len();
+            for t in tools.clone() {
                 write_tool_inputs(buffer, data, s, t);
-                let category = data.analysis[s][t].classification.category;
-                buffer.extend_from_slice(attacks[category_index(category)].as_bytes());
-                let (elsewhere, total) = browse::same_name_elsewhere(data, s, t);
-                let _ = write!(buffer, "\0{total}");
-                for (os, ot) in elsewhere {
-                    write_tool_inputs(buffer, data, os, ot);
-                }
             }
-            blake3::hash(buffer)
+            let server = blake3::hash(buffer);
+            let tools = tools
+                .map(|t| {
+                    buffer.clear();
+                    buffer.extend_from_slice(server.as_bytes());
+                    let category = data.analysis[s][t].classification.category;
+                    let _ = write!(buffer, "\0tool page {t}\0");
+                    buffer.extend_from_slice(attacks[category_index(category)].as_bytes());
+                    let (elsewhere, total) = browse::same_name_elsewhere(data, s, t);
+                    let _ = write!(buffer, "\0{total}");
+                    for (os, ot) in elsewhere {
+                        write_tool_inputs(buffer, data, os, ot);
+                    }
+                    blake3::hash(buffer)
+                })
+                .collect();
+            Fingerprints { server, tools }
         })
         .collect()
 }
@@ -214,7 +245,13 @@ fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<blake3::Hash> {
 /// the inputs stands for the analysis itself, which cost more to serialize than to compute.
 pub(super) fn write_tool_inputs(buffer: &mut Vec<u8>, data: &SiteData, s: usize, t: usize) {
     buffer.extend_from_slice(data.catalogue.servers[s].digest.as_bytes());
-    let _ = write!(buffer, "\0{t}\0{}", data.routes.tool(s, t));
+    // The tool's route (`servers/<folder>/<slug>/`), written without building the path.
+    let routes = &data.routes;
+    let _ = write!(
+        buffer,
+        "\0{t}\0{}\0{}",
+        routes.folders[s], routes.tools[s][t]
+    );
     let classification = &data.analysis[s][t].classification;
     if let Some(review) = &classification.review {
         // The reviewed category plus the rest of the review is the whole `Override`.

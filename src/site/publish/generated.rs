@@ -111,7 +111,7 @@ pub fn write_all(
         .map(|g| {
             let file = g.file(data);
             if let (Some(s), Some(cache)) = (g.server(), cache) {
-                if cache.keeps(s, out, &file) {
+                if cache.keeps(s, None, out, &file) {
                     return Ok((0, 1));
                 }
             }
