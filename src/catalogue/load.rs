@@ -4,9 +4,11 @@
 //! folder) and one JSON file per server (`servers/**/*.json`). Files are parsed in parallel;
 //! the result is sorted by server id, so the catalogue does not depend on file order.
 
+use super::fields::{self, EntryFields, Fields, Item, Tools};
 use super::model::{Annotations, Catalogue, JsonObject, Origin, Server, Tool};
 use super::problem::{Problem, Severity};
 use rayon::prelude::*;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -155,28 +157,17 @@ fn parse_file(path: &Path, text: &str, format: SourceFormat) -> (Vec<Server>, Ve
 
 /// Parses one server entry. `whole_file` is the file text when the entry is a whole file, so
 /// tool lines can be found in it.
+///
+/// The entry is read as [`Fields`]: schemas and unknown keys stay JSON text, never built into
+/// `Value`s only to be written out again. An entry that is not an object, or not valid JSON
+/// for a `Value` (see [`fields::is_valid`]), goes through serde_json's `Value` instead, which
+/// reports malformed JSON with its position.
 fn parse_entry(
     path: &Path,
     line: usize,
     text: &str,
     whole_file: Option<&str>,
 ) -> (Option<Server>, Vec<Problem>) {
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let at = if whole_file.is_some() { e.line() } else { line };
-            return (
-                None,
-                vec![Problem::error(
-                    path,
-                    at,
-                    "malformed-json",
-                    format!("malformed JSON: {e}"),
-                    "fix the JSON syntax (a JSON Lines file holds exactly one server object per line)",
-                )],
-            );
-        }
-    };
     let mut entry = Entry {
         path,
         line,
@@ -184,7 +175,34 @@ fn parse_entry(
         problems: Vec::new(),
         server: None,
     };
-    let server = entry.server(value, blake3::hash(text.as_bytes()));
+    let digest = blake3::hash(text.as_bytes());
+    let server = match EntryFields::of(text).filter(|_| fields::is_valid(text)) {
+        Some(fields) => entry.server(fields, digest),
+        None => match serde_json::from_str::<Value>(text) {
+            Err(e) => {
+                let at = if whole_file.is_some() { e.line() } else { line };
+                entry.problems.push(Problem::error(
+                    path,
+                    at,
+                    "malformed-json",
+                    format!("malformed JSON: {e}"),
+                    "fix the JSON syntax (a JSON Lines file holds exactly one server object per line)",
+                ));
+                None
+            }
+            Ok(other) => {
+                let kind = kind_of(&other);
+                entry.problem(
+                    line,
+                    None,
+                    "not-an-object",
+                    format!("a server entry must be a JSON object, found {kind}"),
+                    "write the server as {\"id\": ..., \"tools\": [...]}",
+                );
+                None
+            }
+        },
+    };
     (server, entry.problems)
 }
 
@@ -211,28 +229,18 @@ impl Entry<'_> {
         self.problems.push(p);
     }
 
-    /// The server of the entry `value`, whose source text has the BLAKE3 hash `digest`.
-    fn server(&mut self, value: Value, digest: blake3::Hash) -> Option<Server> {
-        let Value::Object(mut map) = value else {
-            let kind = kind_of(&value);
-            self.problem(
-                self.line,
-                None,
-                "not-an-object",
-                format!("a server entry must be a JSON object, found {kind}"),
-                "write the server as {\"id\": ..., \"tools\": [...]}",
-            );
-            return None;
-        };
-        let id = match map.remove("id") {
+    /// The server of the entry read as `fields`, whose source text has the BLAKE3 hash
+    /// `digest`.
+    fn server(&mut self, fields: EntryFields, digest: blake3::Hash) -> Option<Server> {
+        let mut map = fields.members;
+        let id = match map.take("id").map(parse_value) {
             Some(Value::String(id)) if !id.trim().is_empty() => id,
             other => {
                 let found = other.as_ref().map_or("nothing", kind_of);
-                let name = map
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("?")
-                    .to_owned();
+                let name = match map.take("name").map(parse_value) {
+                    Some(Value::String(name)) => name,
+                    _ => "?".to_owned(),
+                };
                 self.problem(
                     self.line,
                     None,
@@ -253,11 +261,10 @@ impl Entry<'_> {
         let license = text("license", self);
         let version = text("version", self);
         let homepage = text("homepage", self);
-        let tools = match map.remove("tools") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => self.tools(items),
-            Some(other) => {
-                let kind = kind_of(&other);
+        let tools = match fields.tools {
+            None => Vec::new(),
+            Some(Tools::Items(items)) => self.tools(items),
+            Some(Tools::Other(kind)) => {
                 self.problem(
                     line,
                     None,
@@ -268,6 +275,7 @@ impl Entry<'_> {
                 Vec::new()
             }
         };
+        let extra = members(map);
         Some(Server {
             name: name.unwrap_or_else(|| id.clone()),
             id,
@@ -278,7 +286,7 @@ impl Entry<'_> {
             version,
             homepage,
             tools,
-            extra: map,
+            extra,
             origin: Origin {
                 file: self.path.to_path_buf(),
                 line,
@@ -287,7 +295,7 @@ impl Entry<'_> {
         })
     }
 
-    fn tools(&mut self, items: Vec<Value>) -> Vec<Tool> {
+    fn tools(&mut self, items: Vec<Item>) -> Vec<Tool> {
         let mut tools: Vec<Tool> = Vec::with_capacity(items.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (index, item) in items.into_iter().enumerate() {
@@ -313,20 +321,22 @@ impl Entry<'_> {
         tools
     }
 
-    fn tool(&mut self, index: usize, item: Value) -> Option<Tool> {
+    fn tool(&mut self, index: usize, item: Item) -> Option<Tool> {
         let label = format!("#{index}");
-        let Value::Object(mut map) = item else {
-            let kind = kind_of(&item);
-            self.problem(
-                self.line,
-                Some(&label),
-                "tool-not-object",
-                format!("tool #{index} must be a JSON object, found {kind}"),
-                "each entry of `tools` is an MCP Tool object with at least a `name`",
-            );
-            return None;
+        let mut map = match item {
+            Item::Object(map) => map,
+            Item::Other(kind) => {
+                self.problem(
+                    self.line,
+                    Some(&label),
+                    "tool-not-object",
+                    format!("tool #{index} must be a JSON object, found {kind}"),
+                    "each entry of `tools` is an MCP Tool object with at least a `name`",
+                );
+                return None;
+            }
         };
-        let name = match map.remove("name") {
+        let name = match map.take("name").map(parse_value) {
             Some(Value::String(n)) if !n.trim().is_empty() => n,
             other => {
                 let found = other.as_ref().map_or("nothing", kind_of);
@@ -343,11 +353,12 @@ impl Entry<'_> {
         let line = self.tool_line(&name);
         let title = self.optional_string(&mut map, "title", line, Some(&name));
         let description = self.optional_string(&mut map, "description", line, Some(&name));
-        let input_schema = match map.remove("inputSchema") {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(schema)) => schema,
-            Some(other) => {
-                let kind = kind_of(&other);
+        let input_schema = match map.take("inputSchema") {
+            None => JsonObject::default(),
+            Some(raw) if fields::is_null(raw) => JsonObject::default(),
+            Some(raw) if fields::kind_of(raw) == "an object" => JsonObject::from_text(raw.get()),
+            Some(raw) => {
+                let kind = fields::kind_of(raw);
                 self.problem(
                     line,
                     Some(&name),
@@ -358,11 +369,15 @@ impl Entry<'_> {
                 return None;
             }
         };
-        let annotations = match map.remove("annotations") {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(a)) => Some(self.annotations(a, line, &name)?),
-            Some(other) => {
-                let kind = kind_of(&other);
+        let annotations = match map.take("annotations") {
+            None => None,
+            Some(raw) if fields::is_null(raw) => None,
+            Some(raw) if fields::kind_of(raw) == "an object" => {
+                let members = Fields::of(raw.get())?;
+                Some(self.annotations(members, line, &name)?)
+            }
+            Some(raw) => {
+                let kind = fields::kind_of(raw);
                 self.problem(
                     line,
                     Some(&name),
@@ -377,21 +392,16 @@ impl Entry<'_> {
             name,
             title,
             description,
-            input_schema: JsonObject::from(input_schema),
+            input_schema,
             annotations,
-            extra: JsonObject::from(map),
+            extra: JsonObject::from_text(&map.to_json()),
             line,
         })
     }
 
-    fn annotations(
-        &mut self,
-        mut map: Map<String, Value>,
-        line: usize,
-        tool: &str,
-    ) -> Option<Annotations> {
+    fn annotations(&mut self, mut map: Fields, line: usize, tool: &str) -> Option<Annotations> {
         let before = self.problems.len();
-        let mut hint = |key: &str, this: &mut Self| match map.remove(key) {
+        let mut hint = |key: &str, this: &mut Self| match map.take(key).map(parse_value) {
             None | Some(Value::Null) => None,
             Some(Value::Bool(b)) => Some(b),
             Some(other) => {
@@ -420,23 +430,24 @@ impl Entry<'_> {
             destructive_hint,
             idempotent_hint,
             open_world_hint,
-            extra: map,
+            extra: members(map),
         })
     }
 
     /// Takes `key` out of `map` as an optional string; a value of another type is a problem
-    /// (reported, and the key treated as absent).
-    fn optional_string(
+    /// (reported, and the key kept with the other keys).
+    fn optional_string<'a>(
         &mut self,
-        map: &mut Map<String, Value>,
+        map: &mut Fields<'a>,
         key: &str,
         line: usize,
         tool: Option<&str>,
     ) -> Option<String> {
-        match map.remove(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s),
-            Some(other) => {
+        let raw = map.take(key)?;
+        match parse_value(raw) {
+            Value::Null => None,
+            Value::String(s) => Some(s),
+            other => {
                 let kind = kind_of(&other);
                 self.problem(
                     line,
@@ -445,7 +456,7 @@ impl Entry<'_> {
                     format!("`{key}` must be a string, found {kind}"),
                     "write the value as a JSON string, or remove the key",
                 );
-                map.insert(key.to_owned(), other);
+                map.put_back(key, raw);
                 None
             }
         }
@@ -466,6 +477,18 @@ impl Entry<'_> {
     }
 }
 
+/// The members left in `map`, as `Value`s.
+fn members(map: Fields) -> Map<String, Value> {
+    map.into_members()
+        .map(|(key, raw)| (key.into_owned(), parse_value(raw)))
+        .collect()
+}
+
+/// The `Value` of a member of an entry that [`fields::is_valid`] accepted (so it parses).
+fn parse_value(raw: &RawValue) -> Value {
+    serde_json::from_str(raw.get()).unwrap_or(Value::Null)
+}
+
 fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -474,5 +497,113 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_line(line: &str) -> Loaded {
+        load_str(Path::new("c.jsonl"), line, SourceFormat::JsonLines)
+    }
+
+    /// Every tool of the bundled catalogue, read without building `Value`s, holds exactly what
+    /// serde_json reads from the same text: its `inputSchema`, and its other keys in order.
+    #[test]
+    fn tools_hold_what_their_source_text_says() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/catalogue.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let loaded = load_str(&path, &text, SourceFormat::JsonLines);
+        assert!(loaded.problems.is_empty());
+        let mut checked = 0;
+        for line in text.lines() {
+            let source: Value = serde_json::from_str(line).unwrap();
+            let server = loaded
+                .catalogue
+                .server(source["id"].as_str().unwrap())
+                .unwrap();
+            for (tool, source) in server.tools.iter().zip(source["tools"].as_array().unwrap()) {
+                let mut source = source.as_object().unwrap().clone();
+                assert_eq!(source.shift_remove("name").unwrap(), tool.name.as_str());
+                let schema = source.shift_remove("inputSchema").unwrap_or_default();
+                assert_eq!(Value::Object(tool.input_schema.to_map()), schema);
+                for key in ["title", "description", "annotations"] {
+                    source.shift_remove(key);
+                }
+                assert_eq!(tool.extra.to_map(), source, "{}", tool.name);
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, loaded.catalogue.tool_count());
+    }
+
+    #[test]
+    fn values_a_json_value_cannot_hold_are_malformed_json_not_a_panic() {
+        for bad in [
+            r#"{"id":"a","tools":[{"name":"t","inputSchema":{"type":"object","maximum":1e400}}]}"#,
+            r#"{"id":"a","tools":[{"name":"t","outputSchema":{"title":"\ud800"}}]}"#,
+            r#"{"id":"a","tools":[{"name":"t","description":"\udc00"}]}"#,
+        ] {
+            let loaded = load_line(bad);
+            assert!(loaded.catalogue.servers.is_empty());
+            assert_eq!(loaded.problems.len(), 1);
+            assert_eq!(loaded.problems[0].code, "malformed-json", "{bad}");
+        }
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last_value_and_unknown_keys_their_order() {
+        let loaded = load_line(
+            r#"{"id":"a","id":"b","tools":[{"name":"t","z":1,"inputSchema":{"type":"object"},"title":5,"name":"u","a":[2]}]}"#,
+        );
+        let server = &loaded.catalogue.servers[0];
+        assert_eq!(server.id, "b");
+        let tool = &server.tools[0];
+        assert_eq!(tool.name, "u");
+        assert_eq!(tool.extra.as_json(), r#"{"z":1,"a":[2],"title":5}"#);
+        assert_eq!(loaded.problems.len(), 1);
+        assert_eq!(loaded.problems[0].code, "wrong-type");
+    }
+
+    #[test]
+    fn tools_of_the_wrong_kind_are_named() {
+        for (tools, kind) in [
+            (r#""x""#, "a string"),
+            (r#"{"a":[1]}"#, "an object"),
+            ("7", "a number"),
+        ] {
+            let loaded = load_line(&format!(r#"{{"id":"a","tools":{tools}}}"#));
+            assert_eq!(loaded.catalogue.servers[0].tools.len(), 0);
+            assert_eq!(loaded.problems[0].code, "tools-not-array");
+            assert!(loaded.problems[0].message.ends_with(kind), "{tools}");
+        }
+        let loaded =
+            load_line(r#"{"id":"a","tools":[1,null,[2,{}],"s",{"name":"ok"}],"tools":null}"#);
+        assert!(
+            loaded.problems.is_empty(),
+            "a repeated `tools` keeps its last value"
+        );
+        let loaded = load_line(r#"{"id":"a","tools":[1,null,[2,{}],"s",{"name":"ok"}]}"#);
+        assert_eq!(loaded.catalogue.servers[0].tools[0].name, "ok");
+        let found: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            found,
+            [
+                "tool #0 must be a JSON object, found a number",
+                "tool #1 must be a JSON object, found null",
+                "tool #2 must be a JSON object, found an array",
+                "tool #3 must be a JSON object, found a string",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pretty_printed_entry_is_held_compact() {
+        let text = "{\n  \"id\": \"a\",\n  \"tools\": [\n    {\n      \"name\": \"t\",\n      \"inputSchema\": {\n        \"type\": \"object\"\n      }\n    }\n  ]\n}\n";
+        let loaded = load_str(Path::new("servers/a.json"), text, SourceFormat::Json);
+        let tool = &loaded.catalogue.servers[0].tools[0];
+        assert_eq!(tool.input_schema.as_json(), r#"{"type":"object"}"#);
+        assert_eq!(tool.line, 5);
     }
 }

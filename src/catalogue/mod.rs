@@ -5,6 +5,7 @@
 //! and tool instead of stopping at the first. [`schema`] turns a tool's `inputSchema` into the
 //! flat parameter rows a page shows. [`lint`] finds defects in data that loads.
 
+mod fields;
 pub mod front_matter;
 pub mod lint;
 mod load;

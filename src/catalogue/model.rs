@@ -1,7 +1,6 @@
 //! The catalogue model: servers and their MCP tools, unknown keys kept.
 
 use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 
@@ -128,7 +127,8 @@ pub struct Annotations {
     pub extra: Map<String, Value>,
 }
 
-/// A JSON object held as its compact JSON text and parsed each time it is read.
+/// A JSON object held as its JSON text (as the catalogue gives it, made compact when it
+/// spans lines) and parsed each time it is read.
 ///
 /// A tool's `inputSchema` and unknown keys are most of a catalogue's bytes, yet a build reads
 /// each only a few times (to classify, render, index and lint the tool). As serde_json
@@ -138,25 +138,39 @@ pub struct Annotations {
 /// Keys keep their order (serde_json's `preserve_order`) and numbers round-trip exactly
 /// (`float_roundtrip`), so [`JsonObject::to_map`] gives back the object it was made from.
 #[derive(Clone)]
-pub struct JsonObject(Box<RawValue>);
+pub struct JsonObject(Box<str>);
 
 impl JsonObject {
-    /// The object's compact JSON text, such as `{"type":"object"}`.
+    /// The object's JSON text, such as `{"type":"object"}`.
     pub fn as_json(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// The object, parsed.
     pub fn to_map(&self) -> Map<String, Value> {
-        serde_json::from_str(self.0.get())
-            .expect("a JsonObject holds the text serde_json wrote for a Map, which parses back")
+        serde_json::from_str(&self.0).expect(
+            "a JsonObject holds a Map's text: serde_json wrote it, or the loader checked it",
+        )
+    }
+
+    /// The object whose JSON text is `text`, which the loader has checked is an object that
+    /// parses into a `Map` (see `fields::is_valid`). Text spread over several lines (a
+    /// pretty-printed file) is made compact; other text is kept as given.
+    pub(super) fn from_text(text: &str) -> JsonObject {
+        if !text.contains('\n') {
+            return JsonObject(text.into());
+        }
+        match serde_json::from_str::<Map<String, Value>>(text) {
+            Ok(map) => JsonObject::from(&map),
+            Err(_) => JsonObject::default(),
+        }
     }
 }
 
 impl From<&Map<String, Value>> for JsonObject {
     fn from(map: &Map<String, Value>) -> JsonObject {
         let text = serde_json::to_string(map).expect("a Map of Values always serialises");
-        JsonObject(RawValue::from_string(text).expect("serde_json wrote valid JSON"))
+        JsonObject(text.into_boxed_str())
     }
 }
 
