@@ -22,7 +22,7 @@ pub use overrides::{Override, Overrides, Review};
 pub use words::name_words;
 
 use crate::catalogue::{Annotations, Tool};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use signals::Evidence;
 
@@ -30,7 +30,7 @@ use signals::Evidence;
 /// Write and Destructive follow MCP's `destructiveHint`: "If true, the tool may perform
 /// destructive updates to its environment. If false, the tool performs only additive
 /// updates."
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Category {
     /// Only reads or lists data (or opens, closes or picks the client's own connection).
     Read,
@@ -49,7 +49,7 @@ pub enum Category {
 }
 
 /// How much harm a call can do, decided only by [`Category::level`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum RiskLevel {
     /// Read.
     Low,
@@ -153,7 +153,7 @@ impl RiskLevel {
 }
 
 /// The category of one tool and the evidence for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
     /// The decided category (the reviewed one when a person reviewed the tool).
     pub category: Category,
@@ -167,7 +167,9 @@ pub struct Classification {
     /// Where the evidence disagrees (annotation read-only, name says `delete`), one sentence
     /// each, saying which side won and why. Empty when everything agrees.
     pub conflicts: Vec<String>,
-    /// Set when a person reviewed the tool (`content/servers/<server>/<tool>.md`).
+    /// Set when a person reviewed the tool (`content/servers/<server>/<tool>.md`). Not read
+    /// back from an analysis memo, which holds only servers without reviews.
+    #[serde(skip_deserializing)]
     pub review: Option<Review>,
 }
 

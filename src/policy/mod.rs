@@ -13,11 +13,11 @@ pub mod validate;
 
 use crate::catalogue::Tool;
 use crate::classify::{Category, Classification};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A call-rate limit: at most `max` calls per `window`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RateLimit {
     /// Calls allowed per window (positive).
     pub max: u32,
@@ -26,7 +26,7 @@ pub struct RateLimit {
 }
 
 /// A rate-limit window, aligned to the UTC calendar by Intercept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Window {
     /// Each calendar minute.
@@ -47,7 +47,7 @@ impl Window {
 
 /// What the sample policy does with one tool: the single source of truth every page reads
 /// (through `analysis.policy`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolPolicy {
     /// The tool's exact MCP name (policy keys must match it byte for byte).
     pub tool: String,
@@ -63,7 +63,7 @@ pub struct ToolPolicy {
 }
 
 /// The baseline action for a tool, from its category (spec section 3).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Action {
     /// Read: allowed with no extra checks under `default: deny`.
@@ -81,7 +81,7 @@ pub enum Action {
 
 /// An argument-aware rule: the call is denied with `on_deny` unless `condition` holds.
 /// Rendered as a PolicyLayer `require` entry and an Intercept `evaluate` rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// What the rule guards against.
     pub kind: CheckKind,
@@ -94,7 +94,7 @@ pub struct Check {
 }
 
 /// The kinds of argument-aware rule the generator writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
     /// `in`: a required `enum` argument limited to its non-destructive values (the ones that
@@ -133,7 +133,7 @@ impl CheckKind {
 }
 
 /// One condition: `{ path, op, value }`, the same shape in both formats.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     /// `args.<field>[.<sub>…]`.
     pub path: String,
@@ -144,7 +144,7 @@ pub struct Condition {
 }
 
 /// The eleven condition operators both formats share.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     /// Equal (any value).

@@ -6,7 +6,9 @@ use super::pages::{plan, Page};
 use super::search::{write_index, SearchError, SearchSummary};
 use super::timings::{Stopwatch, Timings};
 use super::{Config, SiteData};
+use crate::analysis::Analysis;
 use crate::catalogue::{self, Problem};
+use crate::classify::Overrides;
 use minijinja::Environment;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -132,6 +134,18 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildSum
 /// Loads and analyses the catalogue of `options.content`; the problems come back too (only
 /// warnings, or errors when `skip_invalid` is set).
 pub(crate) fn load_site(options: &BuildOptions) -> Result<(SiteData, Vec<Problem>), BuildError> {
+    let (data, problems, ()) = load_site_with(options, |catalogue, overrides| {
+        (crate::analysis::analyse_with(catalogue, overrides), ())
+    })?;
+    Ok((data, problems))
+}
+
+/// [`load_site`] with the analysis made by `analyse` (given the catalogue and its reviews),
+/// which also returns something of its own (such as a memo for the next build).
+pub(crate) fn load_site_with<T>(
+    options: &BuildOptions,
+    analyse: impl FnOnce(&catalogue::Catalogue, &Overrides) -> (Analysis, T),
+) -> Result<(SiteData, Vec<Problem>, T), BuildError> {
     let mut loaded = catalogue::load(&options.content).map_err(|source| BuildError::Io {
         path: options.content.clone(),
         source,
@@ -140,13 +154,9 @@ pub(crate) fn load_site(options: &BuildOptions) -> Result<(SiteData, Vec<Problem
     if loaded.error_count() > 0 && !options.skip_invalid {
         return Err(BuildError::Catalogue(loaded.problems));
     }
-    let data = SiteData::with_content(
-        options.config.clone(),
-        loaded.catalogue,
-        &overrides,
-        attacks,
-    );
-    Ok((data, loaded.problems))
+    let (analysis, own) = analyse(&loaded.catalogue, &overrides);
+    let data = SiteData::with_analysis(options.config.clone(), loaded.catalogue, analysis, attacks);
+    Ok((data, loaded.problems, own))
 }
 
 /// Renders every page of `data` into `out` in one rayon pass while the search index is built

@@ -7,19 +7,20 @@ pub mod assets;
 pub mod clean;
 pub mod generated;
 pub mod llms;
+pub mod memos;
 pub mod precompress;
 pub mod sitemap;
 
+use super::build::load_site_with;
 pub(crate) use super::build::{load_site, render_page};
 use super::build::{render_site_with, BuildError, BuildOptions, BuildSummary, Progress};
 use super::cache::{self, BuildCache};
 use super::templates::environment;
 use super::timings::{Stopwatch, Timings};
 use super::{pages, SiteData};
-use crate::catalogue::lint::memo::{self, LintMemo};
 use crate::site::output::{DiskOutput, Output};
-use crate::site::state::StateFile;
 use assets::Assets;
+use memos::Memo;
 use std::path::Path;
 use std::time::Instant;
 
@@ -101,20 +102,19 @@ pub fn build_with(
     let started = Instant::now();
     let mut timings = Timings::default();
     let mut clock = Stopwatch::start();
-    let (data, problems) = load_site(options)?;
+    let analysis_memo = Memo::take(&options.output, memos::ANALYSIS)?;
+    let lint_memo = Memo::take(&options.output, memos::LINT)?;
+    let (data, problems, analysis_text) = load_site_with(options, |catalogue, overrides| {
+        memos::analyse(catalogue, overrides, analysis_memo.previous())
+    })?;
     clock.lap(&mut timings, "load and analyse");
-    let memo =
-        StateFile::take(&options.output.join(LINT_MEMO)).map_err(|source| BuildError::Io {
-            path: options.output.join(LINT_MEMO),
-            source,
-        })?;
     // Lint reads only the catalogue: it runs beside the rest of the build, on a one-thread
     // pool of its own. On the global pool its jobs queued ahead of the fingerprints, which
     // the pages wait for (at 500,000 tools that held rendering back by about 4 s).
     let (written, lint) = std::thread::scope(|scope| {
         let lint = scope.spawn(|| {
             let started = Instant::now();
-            let lint = || lint_remembering(&data.catalogue, memo.previous.as_deref());
+            let lint = || memos::lint_with(&data.catalogue, lint_memo.previous());
             let lint = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
                 Ok(pool) => pool.install(lint),
                 Err(_) => lint(),
@@ -125,15 +125,11 @@ pub fn build_with(
         (written, lint.join())
     });
     let mut summary = written?;
-    let ((lint, memo_text), lint_seconds) =
+    let ((lint, lint_text), lint_seconds) =
         lint.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     timings.phases.push(("lint (beside)", lint_seconds));
-    if let Some(text) = memo_text {
-        memo.put(&text).map_err(|source| BuildError::Io {
-            path: options.output.join(LINT_MEMO),
-            source,
-        })?;
-    }
+    analysis_memo.put(analysis_text.as_deref())?;
+    lint_memo.put(lint_text.as_deref())?;
     summary.problems = problems;
     summary.lint = lint;
     summary.timings = timings;
@@ -143,25 +139,6 @@ pub fn build_with(
     // without waiting for it).
     std::thread::spawn(move || drop(data));
     Ok(summary)
-}
-
-/// The lint memo's file in the output folder ([`memo`]); deleting it makes the next build lint
-/// every server again.
-pub const LINT_MEMO: &str = ".toolpages-lint";
-
-/// Lints the catalogue, taking the lint of every entry unchanged since the last build from
-/// `memo` (that build's memo text, if any). Returns the findings and the memo text to store,
-/// `None` when the executable cannot be read (nothing is trusted without it).
-fn lint_remembering(
-    catalogue: &crate::catalogue::Catalogue,
-    memo: Option<&str>,
-) -> (Vec<crate::catalogue::Problem>, Option<String>) {
-    let Some(key) = cache::executable() else {
-        return (crate::catalogue::lint(catalogue), None);
-    };
-    let memo = memo.map_or_else(LintMemo::default, |text| LintMemo::parse(text, &key));
-    let (found, text) = memo::lint_remembering(catalogue, &memo, &key);
-    (found, Some(text))
 }
 
 /// Everything [`build_with`] does after loading: render and write into the output folder

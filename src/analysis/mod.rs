@@ -1,14 +1,16 @@
 //! The analyse step: pure functions from the catalogue to what each page shows about a tool.
 //! Computed once per build, in parallel; every page reads the same values.
 
+pub mod memo;
+
 use crate::catalogue::{Catalogue, Tool};
 use crate::classify::{classify_with_schema, Classification, Override, Overrides};
 use crate::policy::{decide, ToolPolicy};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What the site says about one tool: its classification and its sample policy rule.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolAnalysis {
     /// Category, risk level and evidence.
     pub classification: Classification,

@@ -1,0 +1,152 @@
+//! Analyses kept between builds, so a rebuild classifies only the entries that changed.
+//!
+//! A tool's analysis is a pure function of its server's entry, its review and the code that
+//! analyses it. An [`AnalysisMemo`] files each server's analyses under the digest of its
+//! entry's source text ([`crate::catalogue::Server::digest`]), and is only read back by the
+//! same code: its first line names a key (the caller passes the hash of the running
+//! executable), and a memo with another key is ignored. Servers with a reviewed tool are
+//! never remembered (a review lives in a file of its own), so they are analysed every time.
+//!
+//! The text is one line per server after the header: the digest's hex, a space, and the JSON
+//! array of the server's [`ToolAnalysis`] values. A line is parsed only when its server is
+//! still in the catalogue, and kept as it is for the next memo.
+
+use super::{analyse_reviewed, Analysis, ToolAnalysis};
+use crate::catalogue::{Catalogue, Server};
+use crate::classify::Overrides;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// First words of a memo's first line; the key's hex follows.
+const HEADER: &str = "toolpages analysis memo 1";
+
+/// The analyses of an earlier build: each server's memo line, by entry digest.
+#[derive(Debug, Default)]
+pub struct AnalysisMemo<'a> {
+    lines: HashMap<blake3::Hash, &'a str>,
+}
+
+impl<'a> AnalysisMemo<'a> {
+    /// Reads a memo written by [`analyse_remembering`] under `key`. Text that is not a memo,
+    /// or one written under another key, gives an empty memo; a damaged line is skipped (its
+    /// server is analysed again). Never fails.
+    pub fn parse(text: &'a str, key: &blake3::Hash) -> AnalysisMemo<'a> {
+        let mut lines = text.lines();
+        if lines.next() != Some(header(key).as_str()) {
+            return AnalysisMemo::default();
+        }
+        let lines = lines
+            .filter_map(|line| {
+                let (digest, _) = line.split_once(' ')?;
+                Some((blake3::Hash::from_hex(digest).ok()?, line))
+            })
+            .collect();
+        AnalysisMemo { lines }
+    }
+
+    /// The remembered analyses of `server` and their memo line; `None` when the memo has
+    /// none for its digest or they do not fit (damaged, another tool count).
+    fn recall(&self, server: &Server) -> Option<(Vec<ToolAnalysis>, &'a str)> {
+        let line = *self.lines.get(&server.digest)?;
+        let (_, json) = line.split_once(' ')?;
+        let analyses: Vec<ToolAnalysis> = serde_json::from_str(json).ok()?;
+        (analyses.len() == server.tools.len()).then_some((analyses, line))
+    }
+}
+
+/// Analyses `catalogue` like [`super::analyse_with`], taking the analyses of every unchanged
+/// server without reviews from `memo`. Returns the analysis (equal to
+/// [`super::analyse_with`]'s) and the memo text for the next build under `key`.
+pub fn analyse_remembering(
+    catalogue: &Catalogue,
+    overrides: &Overrides,
+    memo: &AnalysisMemo,
+    key: &blake3::Hash,
+) -> (Analysis, String) {
+    let servers: Vec<(Vec<ToolAnalysis>, Option<String>)> = catalogue
+        .servers
+        .par_iter()
+        .map(|server| {
+            let reviews: Vec<_> = server
+                .tools
+                .iter()
+                .map(|t| overrides.get(&server.id, &t.name))
+                .collect();
+            if reviews.iter().any(Option::is_some) {
+                let analyses = server
+                    .tools
+                    .iter()
+                    .zip(reviews)
+                    .map(|(tool, review)| analyse_reviewed(tool, review))
+                    .collect();
+                return (analyses, None);
+            }
+            if let Some((analyses, line)) = memo.recall(server) {
+                return (analyses, Some(line.to_owned()));
+            }
+            let analyses: Vec<ToolAnalysis> = server
+                .tools
+                .iter()
+                .map(|tool| analyse_reviewed(tool, None))
+                .collect();
+            let json = serde_json::to_string(&analyses).expect("an analysis always serialises");
+            (analyses, Some(format!("{} {json}", server.digest.to_hex())))
+        })
+        .collect();
+    let mut text = header(key);
+    text.push('\n');
+    let analysis = servers
+        .into_iter()
+        .map(|(analyses, line)| {
+            if let Some(line) = line {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            analyses
+        })
+        .collect();
+    (analysis, text)
+}
+
+fn header(key: &blake3::Hash) -> String {
+    format!("{HEADER} {}", key.to_hex())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyse_with;
+    use crate::catalogue::{load_str, SourceFormat};
+    use std::path::Path;
+
+    fn bundled() -> Catalogue {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/catalogue.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        load_str(&path, &text, SourceFormat::JsonLines).catalogue
+    }
+
+    /// Every analysis of the bundled catalogue survives the memo exactly, and an edited
+    /// entry is analysed again.
+    #[test]
+    fn remembered_analyses_equal_fresh_ones() {
+        let key = blake3::hash(b"this build");
+        let mut catalogue = bundled();
+        let overrides = Overrides::default();
+        let fresh = analyse_with(&catalogue, &overrides);
+        let (first, text) = analyse_remembering(&catalogue, &overrides, &Default::default(), &key);
+        assert_eq!(first, fresh);
+        let memo = AnalysisMemo::parse(&text, &key);
+        assert_eq!(memo.lines.len(), catalogue.servers.len());
+        assert!(catalogue.servers.iter().all(|s| memo.recall(s).is_some()));
+        let (again, text_again) = analyse_remembering(&catalogue, &overrides, &memo, &key);
+        assert_eq!(again, fresh);
+        assert_eq!(text_again, text);
+
+        // An edited entry has another digest: it is analysed again.
+        catalogue.servers[0].digest = blake3::hash(b"an edited entry");
+        assert!(memo.recall(&catalogue.servers[0]).is_none());
+        assert!(AnalysisMemo::parse(&text, &blake3::hash(b"another build"))
+            .lines
+            .is_empty());
+    }
+}
