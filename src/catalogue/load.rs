@@ -67,8 +67,9 @@ pub fn load(content: &Path) -> std::io::Result<Loaded> {
     files.sort();
     let parts: Vec<(Vec<Server>, Vec<Problem>)> = files
         .par_iter()
-        .map(|(path, format)| match std::fs::read_to_string(path) {
-            Ok(text) => parse_file(path, &text, *format),
+        .map(|(path, format)| match std::fs::read(path) {
+            // Checked for UTF-8 line by line, in parallel: one bad byte costs one entry.
+            Ok(bytes) => parse_file(path, &bytes, *format),
             Err(e) => (
                 Vec::new(),
                 vec![Problem::error(
@@ -76,7 +77,7 @@ pub fn load(content: &Path) -> std::io::Result<Loaded> {
                     1,
                     "unreadable-file",
                     format!("cannot read the file: {e}"),
-                    "check that the file exists, is readable and is UTF-8 text",
+                    "check that the file exists and is readable",
                 )],
             ),
         })
@@ -86,7 +87,7 @@ pub fn load(content: &Path) -> std::io::Result<Loaded> {
 
 /// Parses catalogue text as if read from `file` (used by tests and `serve`).
 pub fn load_str(file: &Path, text: &str, format: SourceFormat) -> Loaded {
-    assemble(vec![parse_file(file, text, format)])
+    assemble(vec![parse_file(file, text.as_bytes(), format)])
 }
 
 fn assemble(parts: Vec<(Vec<Server>, Vec<Problem>)>) -> Loaded {
@@ -126,33 +127,56 @@ fn assemble(parts: Vec<(Vec<Server>, Vec<Problem>)>) -> Loaded {
     }
 }
 
-fn parse_file(path: &Path, text: &str, format: SourceFormat) -> (Vec<Server>, Vec<Problem>) {
+fn parse_file(path: &Path, bytes: &[u8], format: SourceFormat) -> (Vec<Server>, Vec<Problem>) {
     let mut servers = Vec::new();
     let mut problems = Vec::new();
     match format {
         SourceFormat::JsonLines => {
-            let lines: Vec<(usize, &str)> = text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(i, l)| (i + 1, l))
+            // Lines as `str::lines` splits them: on `\n`, without a trailing `\r`.
+            let lines: Vec<&[u8]> = bytes
+                .split(|&b| b == b'\n')
+                .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
                 .collect();
             let parsed: Vec<(Option<Server>, Vec<Problem>)> = lines
                 .par_iter()
-                .map(|&(line, l)| parse_entry(path, line, l, None))
+                .enumerate()
+                .map(|(i, l)| match std::str::from_utf8(l) {
+                    Ok(l) if l.trim().is_empty() => (None, Vec::new()),
+                    Ok(l) => parse_entry(path, i + 1, l, None),
+                    Err(e) => (None, vec![not_utf8(path, i + 1, e)]),
+                })
                 .collect();
             for (s, p) in parsed {
                 servers.extend(s);
                 problems.extend(p);
             }
         }
-        SourceFormat::Json => {
-            let (s, p) = parse_entry(path, 1, text, Some(text));
-            servers.extend(s);
-            problems.extend(p);
-        }
+        SourceFormat::Json => match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                let (s, p) = parse_entry(path, 1, text, Some(text));
+                servers.extend(s);
+                problems.extend(p);
+            }
+            Err(e) => {
+                let line = 1 + bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                problems.push(not_utf8(path, line, e));
+            }
+        },
     }
     (servers, problems)
+}
+
+fn not_utf8(path: &Path, line: usize, e: std::str::Utf8Error) -> Problem {
+    Problem::error(
+        path,
+        line,
+        "not-utf8",
+        format!("the entry is not UTF-8 text: {e}"),
+        "save the catalogue as UTF-8 (JSON text must be UTF-8)",
+    )
 }
 
 /// Parses one server entry. `whole_file` is the file text when the entry is a whole file, so
@@ -596,6 +620,25 @@ mod tests {
                 "tool #3 must be a JSON object, found a string",
             ]
         );
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_costs_only_its_entry() {
+        let mut bytes = br#"{"id":"a","tools":[]}"#.to_vec();
+        bytes.extend_from_slice(b"\r\n{\"id\":\"b\",\"name\":\"\xff\"}\n\n\xe3\x80\x80\n");
+        bytes.extend_from_slice(br#"{"id":"c","tools":[]}"#);
+        let (servers, problems) = parse_file(Path::new("c.jsonl"), &bytes, SourceFormat::JsonLines);
+        let ids: Vec<&str> = servers.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"], "a line of U+3000 alone is blank");
+        assert_eq!(servers[1].origin.line, 5);
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].code, problems[0].line), ("not-utf8", 2));
+        let (_, problems) = parse_file(
+            Path::new("servers/x.json"),
+            b"{\n\"id\": \"\xff\"}",
+            SourceFormat::Json,
+        );
+        assert_eq!((problems[0].code, problems[0].line), ("not-utf8", 2));
     }
 
     #[test]
