@@ -148,16 +148,46 @@ impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Fields<'de>, M::Error> {
-                let mut members = Vec::new();
-                while let Some((Key(key), value)) = map.next_entry::<Key, &RawValue>()? {
-                    members.push((key, value));
-                }
-                Ok(Fields(members))
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Fields<'de>, M::Error> {
+                members(map)
             }
         }
         deserializer.deserialize_map(Members)
     }
+}
+
+/// The members of the object `map` is reading, in order, repeated keys included.
+fn members<'de, M: MapAccess<'de>>(mut map: M) -> Result<Fields<'de>, M::Error> {
+    let mut members = Vec::new();
+    while let Some((Key(key), value)) = map.next_entry::<Key, &RawValue>()? {
+        members.push((key, value));
+    }
+    Ok(Fields(members))
+}
+
+/// The visitor methods for scalar values (and `null`), each giving `$other(kind)`, where
+/// an array or an object is expected.
+macro_rules! scalars_are_other {
+    ($other:path) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($other("a boolean"))
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($other("a number"))
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($other("a number"))
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($other("a number"))
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($other("a string"))
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($other("null"))
+        }
+    };
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for EntryFields<'a> {
@@ -205,21 +235,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Tools<'a> {
             fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
                 Kind.visit_map(map).map(Tools::Other)
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Tools::Other("a boolean"))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Tools::Other("a number"))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Tools::Other("a number"))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Tools::Other("a number"))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(Tools::Other("a string"))
-            }
+            scalars_are_other!(Tools::Other);
         }
         deserializer.deserialize_any(Array)
     }
@@ -233,36 +249,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for Item<'a> {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a tool object")
             }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let mut members = Vec::new();
-                while let Some((Key(key), value)) = map.next_entry::<Key, &RawValue>()? {
-                    members.push((key, value));
-                }
-                let mut fields = Fields(members);
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+                let mut fields = members(map)?;
                 fields.merge_repeated_keys();
                 Ok(Item::Object(fields))
             }
             fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
                 Kind.visit_seq(seq).map(Item::Other)
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Item::Other("a boolean"))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Item::Other("a number"))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Item::Other("a number"))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Item::Other("a number"))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(Item::Other("a string"))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Item::Other("null"))
-            }
+            scalars_are_other!(Item::Other);
         }
         deserializer.deserialize_any(Object)
     }
