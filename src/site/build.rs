@@ -287,7 +287,17 @@ fn render_or_reuse(
     buffer.clear();
     match cache {
         Some(cache) if owner.is_none() => {
-            // Listings are cheap to describe and costly to render: their context decides.
+            // Category and risk listings: their inputs decide, without building the context.
+            if let Some(unchanged) = cache.listing_unchanged(file, page, data, buffer) {
+                if unchanged && out.reuse(file) {
+                    return Ok(None);
+                }
+                buffer.clear();
+                render_page_into(page, data, env, file, buffer)?;
+                return out.write(file, buffer).map(Some).map_err(io);
+            }
+            // Other pages of the whole site are cheap to describe and costly to render: their
+            // context decides.
             let context = page.context(data)?;
             if cache.page_unchanged(file, &context, buffer) && out.reuse(file) {
                 return Ok(None);
