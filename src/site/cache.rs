@@ -141,7 +141,7 @@ impl BuildCache {
     }
 
     /// For a category or risk listing page: whether the build that wrote the cache rendered
-    /// `file` from the same inputs ([`listing_inputs`]). `None` for every other page, whose
+    /// `file` from the same inputs (see `listing_inputs`). `None` for every other page, whose
     /// context decides ([`BuildCache::page_unchanged`]). At 100,000 tools these are 2,000
     /// pages listing 200,000 tools; building their contexts only to hash them was a third of
     /// a no-change rebuild's rendering. The fingerprint is kept for the next build either way;

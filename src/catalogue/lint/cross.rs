@@ -17,7 +17,7 @@ use std::collections::HashMap;
 /// short generic descriptions ("Get the current time") coincide without copying.
 const MIN_COPIED_DESCRIPTION_CHARS: usize = 40;
 
-/// A BLAKE3 hash of a tool's name, description and `inputSchema` ([`tool_fingerprint`]).
+/// A BLAKE3 hash of a tool's name, description and `inputSchema` (see `tool_fingerprint`).
 pub type Fingerprint = [u8; 32];
 
 /// The cross-server findings of a catalogue, given the fingerprints of its tools

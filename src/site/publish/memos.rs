@@ -21,7 +21,8 @@ pub const LINT: &str = ".toolpages-lint";
 /// The analysis memo's file in the output folder.
 pub const ANALYSIS: &str = ".toolpages-analysis";
 
-/// One memo file, taken for the length of a build (see [`StateFile`]).
+/// One memo file, taken for the length of a build: read and set aside at the start, stored
+/// again at the end.
 pub struct Memo {
     path: PathBuf,
     file: StateFile,
