@@ -11,7 +11,7 @@
 //! array of the server's [`ToolAnalysis`] values. A line is parsed only when its server is
 //! still in the catalogue, and kept as it is for the next memo.
 
-use super::{analyse_reviewed, Analysis, ToolAnalysis};
+use super::{analyse_server, Analysis, ToolAnalysis};
 use crate::catalogue::{Catalogue, Server};
 use crate::classify::Overrides;
 use rayon::prelude::*;
@@ -67,30 +67,21 @@ pub fn analyse_remembering(
         .servers
         .par_iter()
         .map(|server| {
-            let reviews: Vec<_> = server
+            let reviewed = server
                 .tools
                 .iter()
-                .map(|t| overrides.get(&server.id, &t.name))
-                .collect();
-            if reviews.iter().any(Option::is_some) {
-                let analyses = server
-                    .tools
-                    .iter()
-                    .zip(reviews)
-                    .map(|(tool, review)| analyse_reviewed(tool, review))
-                    .collect();
-                return (analyses, None);
+                .any(|t| overrides.get(&server.id, &t.name).is_some());
+            if !reviewed {
+                if let Some((analyses, line)) = memo.recall(server) {
+                    return (analyses, Some(line.to_owned()));
+                }
             }
-            if let Some((analyses, line)) = memo.recall(server) {
-                return (analyses, Some(line.to_owned()));
-            }
-            let analyses: Vec<ToolAnalysis> = server
-                .tools
-                .iter()
-                .map(|tool| analyse_reviewed(tool, None))
-                .collect();
-            let json = serde_json::to_string(&analyses).expect("an analysis always serialises");
-            (analyses, Some(format!("{} {json}", server.digest.to_hex())))
+            let analyses = analyse_server(server, overrides);
+            let line = (!reviewed).then(|| {
+                let json = serde_json::to_string(&analyses).expect("an analysis always serialises");
+                format!("{} {json}", server.digest.to_hex())
+            });
+            (analyses, line)
         })
         .collect();
     let mut text = header(key);

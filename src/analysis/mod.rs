@@ -3,7 +3,7 @@
 
 pub mod memo;
 
-use crate::catalogue::{Catalogue, Tool};
+use crate::catalogue::{Catalogue, Server, Tool};
 use crate::classify::{classify_with_schema, Classification, Override, Overrides};
 use crate::policy::{decide, ToolPolicy};
 use rayon::prelude::*;
@@ -52,11 +52,15 @@ pub fn analyse_with(catalogue: &Catalogue, overrides: &Overrides) -> Analysis {
     catalogue
         .servers
         .par_iter()
-        .map(|s| {
-            s.tools
-                .iter()
-                .map(|t| analyse_reviewed(t, overrides.get(&s.id, &t.name)))
-                .collect()
-        })
+        .map(|s| analyse_server(s, overrides))
+        .collect()
+}
+
+/// Analyses every tool of one server, with the reviews in `overrides`.
+pub fn analyse_server(server: &Server, overrides: &Overrides) -> Vec<ToolAnalysis> {
+    server
+        .tools
+        .iter()
+        .map(|t| analyse_reviewed(t, overrides.get(&server.id, &t.name)))
         .collect()
 }

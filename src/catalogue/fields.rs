@@ -128,6 +128,11 @@ pub(super) fn kind_of(value: &RawValue) -> &'static str {
     }
 }
 
+/// Whether `value` is a JSON object.
+pub(super) fn is_object(value: &RawValue) -> bool {
+    value.get().trim_start().starts_with('{')
+}
+
 /// Whether `value` is JSON `null`.
 pub(super) fn is_null(value: &RawValue) -> bool {
     value.get().trim() == "null"

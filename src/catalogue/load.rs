@@ -380,7 +380,7 @@ impl Entry<'_> {
         let input_schema = match map.take("inputSchema") {
             None => JsonObject::default(),
             Some(raw) if fields::is_null(raw) => JsonObject::default(),
-            Some(raw) if fields::kind_of(raw) == "an object" => JsonObject::from_text(raw.get()),
+            Some(raw) if fields::is_object(raw) => JsonObject::from_text(raw.get()),
             Some(raw) => {
                 let kind = fields::kind_of(raw);
                 self.problem(
@@ -396,7 +396,7 @@ impl Entry<'_> {
         let annotations = match map.take("annotations") {
             None => None,
             Some(raw) if fields::is_null(raw) => None,
-            Some(raw) if fields::kind_of(raw) == "an object" => {
+            Some(raw) if fields::is_object(raw) => {
                 let members = Fields::of(raw.get())?;
                 Some(self.annotations(members, line, &name)?)
             }

@@ -294,16 +294,16 @@ fn render_or_reuse(
                 }
                 buffer.clear();
                 render_page_into(page, data, env, file, buffer)?;
-                return out.write(file, buffer).map(Some).map_err(io);
+            } else {
+                // Other pages of the whole site are cheap to describe and costly to render:
+                // their context decides.
+                let context = page.context(data)?;
+                if cache.page_unchanged(file, &context, buffer) && out.reuse(file) {
+                    return Ok(None);
+                }
+                buffer.clear();
+                render_context_into(page, context, file, env, buffer)?;
             }
-            // Other pages of the whole site are cheap to describe and costly to render: their
-            // context decides.
-            let context = page.context(data)?;
-            if cache.page_unchanged(file, &context, buffer) && out.reuse(file) {
-                return Ok(None);
-            }
-            buffer.clear();
-            render_context_into(page, context, file, env, buffer)?;
         }
         _ => render_page_into(page, data, env, file, buffer)?,
     }

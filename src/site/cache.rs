@@ -132,12 +132,7 @@ impl BuildCache {
             // Not a function of the data alone: never matches, never stored.
             return false;
         }
-        let hash = blake3::hash(buffer);
-        self.pages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(hash);
-        self.previous.contains(&hash)
+        self.keep_page(blake3::hash(buffer))
     }
 
     /// For a category or risk listing page: whether the build that wrote the cache rendered
@@ -158,12 +153,16 @@ impl BuildCache {
         buffer.extend_from_slice(build.as_bytes());
         let _ = write!(buffer, "\0{file}\0listing\0");
         listing_inputs(page, data, buffer)?;
-        let hash = blake3::hash(buffer);
+        Some(self.keep_page(blake3::hash(buffer)))
+    }
+
+    /// Keeps a page's fingerprint for the next build; whether the last build had it.
+    fn keep_page(&self, hash: blake3::Hash) -> bool {
         self.pages
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(hash);
-        Some(self.previous.contains(&hash))
+        self.previous.contains(&hash)
     }
 
     /// Writes this build's fingerprints (call after every page was written).
