@@ -113,3 +113,71 @@ fn second_build_rewrites_nothing() {
     );
     assert_eq!(second.unchanged, first.written);
 }
+
+/// The bundled site built with one template of `templates` replaced by `text`.
+fn build_with_template(
+    out: &Path,
+    name: &str,
+    text: &str,
+) -> Result<toolpages::site::BuildSummary, toolpages::site::BuildError> {
+    let templates = out.join("templates-of-this-test");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join(name), text).unwrap();
+    let options = BuildOptions {
+        content: root().join("content"),
+        templates,
+        static_dir: root().join("static"),
+        output: out.join("site"),
+        config: Config::default(),
+        skip_invalid: false,
+    };
+    build(&options, &())
+}
+
+/// Tool tables get their rows from `tool_row.html` (rendered once per tool and reused, see
+/// `site::rows`): a site's own row template shows in every table, on server, tool and
+/// listing pages alike.
+#[test]
+fn a_site_row_template_makes_every_table_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let row = r#"<tr class="mine" data-tool="{{ t.name }}"><td>{{ t.rule }}{% if show_server %} on {{ t.server_name }}{% endif %}</td></tr>"#;
+    build_with_template(dir.path(), "tool_row.html", row).unwrap();
+    let site = dir.path().join("site");
+    let pages = [
+        "servers/awslabs-healthimaging-mcp-server/index.html",
+        "servers/awslabs-healthimaging-mcp-server/start_dicom_export_job/index.html",
+        "categories/read/index.html",
+        "risk/critical/index.html",
+    ];
+    for page in pages {
+        let html = read(&site, page);
+        let rows = html.matches(r#"<tr class="mine" data-tool=""#).count();
+        assert!(rows > 0, "{page} has no row of the site's template");
+        assert!(
+            !html.contains("<tr data-server="),
+            "{page} kept a built-in row"
+        );
+    }
+    let listing = read(&site, "categories/read/index.html");
+    assert!(listing.contains(" on "), "listings show the server column");
+}
+
+/// A row template that fails stops the build, naming the template and the tool whose row
+/// it was rendering.
+#[test]
+fn a_failing_row_template_names_the_tool() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = build_with_template(
+        dir.path(),
+        "tool_row.html",
+        "<tr>{{ t.no_such_field }}</tr>",
+    )
+    .expect_err("an undefined field is an error (strict undefined)");
+    let text = error.to_string();
+    assert!(text.contains("with template tool_row.html"), "{text}");
+    assert!(text.contains("the table row of servers/"), "{text}");
+    assert!(
+        text.contains("no_such_field") || text.contains("undefined"),
+        "{text}"
+    );
+}

@@ -15,8 +15,10 @@ use crate::site::publish::assets::Assets;
 use crate::site::publish::generated::{self, Generated};
 use crate::site::publish::render_page;
 use crate::site::publish::sitemap::MAX_URLS;
+use crate::site::rows::Rows;
 use crate::site::templates::{environment, BUILTIN};
 use crate::site::{render_error_text, Config, SiteData};
+use minijinja::Environment;
 use minijinja_autoreload::AutoReloader;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
@@ -202,14 +204,18 @@ impl Preview {
         let mut changed_paths: Vec<String> = Vec::new();
         if !changes.catalogue.is_empty() {
             let mut site = self.write();
+            // Listings are compared by their contexts, whose tables hold rendered rows; with
+            // broken templates there is nothing to compare and every listing is redone.
+            let env = self.reloader.acquire_env().ok();
+            let env = env.as_deref();
             for file in &changes.catalogue {
-                let before = site.fingerprints();
+                let before = site.fingerprints(env);
                 let empty = placeholder(&site.data.config);
                 let old = std::mem::replace(&mut site.data, empty);
                 let (data, update) = site.sources.update(file, old);
                 site.data = data;
                 site.replan();
-                changed_paths.extend(site.invalidate(&before, &update.servers));
+                changed_paths.extend(site.invalidate(&before, &update.servers, env));
                 log.push(format!(
                     "{}: {} server(s) changed",
                     file.display(),
@@ -290,14 +296,15 @@ impl Site {
 
     /// What each page served so far depends on: its server's id for a server or tool page,
     /// else its whole context (a listing). Taken before a catalogue update, compared after.
-    fn fingerprints(&self) -> HashMap<String, Fingerprint> {
+    fn fingerprints(&self, env: Option<&Environment<'static>>) -> HashMap<String, Fingerprint> {
+        let mut rows = env.map(Rows::new);
         self.served
             .iter()
             .filter_map(|file| {
                 let print = match self.routes.get(file)? {
                     Target::Page(page) => match owner(&self.data, page) {
                         Some(id) => Fingerprint::Server(id.to_owned()),
-                        None => Fingerprint::Context(page.context(&self.data).ok()),
+                        None => Fingerprint::Context(self.context(page, rows.as_mut())),
                     },
                     Target::File(_) => Fingerprint::Always,
                 };
@@ -313,7 +320,9 @@ impl Site {
         &mut self,
         before: &HashMap<String, Fingerprint>,
         servers: &HashSet<String>,
+        env: Option<&Environment<'static>>,
     ) -> Vec<String> {
+        let mut rows = env.map(Rows::new);
         let mut stale = Vec::new();
         for file in &self.served {
             let same = match (before.get(file), self.routes.get(file)) {
@@ -323,7 +332,7 @@ impl Site {
                 (Some(Fingerprint::Context(context)), Some(Target::Page(page))) => {
                     owner(&self.data, page).is_none()
                         && context.is_some()
-                        && *context == page.context(&self.data).ok()
+                        && *context == self.context(page, rows.as_mut())
                 }
                 _ => false,
             };
@@ -335,6 +344,12 @@ impl Site {
             self.cache.remove(file);
         }
         stale.iter().map(|f| url_path(f)).collect()
+    }
+
+    /// The context of a listing `page`, or `None` when it cannot be made (no environment, or
+    /// a failing row template): a `None` is never equal, so the page is redone.
+    fn context(&self, page: &Page, rows: Option<&mut Rows>) -> Option<minijinja::Value> {
+        page.context(&self.data, rows?).ok()
     }
 }
 

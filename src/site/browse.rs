@@ -4,8 +4,9 @@
 //! O(`paginate_by`)) in the size of the catalogue.
 
 use super::index::{category_index, ToolRef};
-use super::pages::{pagination, tool_summary, Page, ToolSummary};
-use super::SiteData;
+use super::pages::{pagination, Page};
+use super::rows::Rows;
+use super::{BuildError, SiteData};
 use crate::catalogue::Loaded;
 use crate::classify::{self, Category, Overrides, RiskLevel};
 use crate::policy::Action;
@@ -171,22 +172,29 @@ pub fn server_breakdown(data: &SiteData, s: usize) -> Value {
     context! { categories, levels }
 }
 
-fn listing<'a>(data: &'a SiteData, refs: &[ToolRef], page: usize) -> Vec<ToolSummary<'a>> {
+/// The rows of listing page `page` (1-based) of `refs`.
+fn listing(
+    data: &SiteData,
+    refs: &[ToolRef],
+    page: usize,
+    rows: &mut Rows,
+) -> Result<Vec<Value>, BuildError> {
     let per = data.config.paginate_by;
     let start = (page - 1) * per;
-    refs.iter()
-        .skip(start)
-        .take(per)
-        .map(|&(s, t)| tool_summary(data, s, t))
-        .collect()
+    rows.of(data, refs.iter().skip(start).take(per).copied(), true)
 }
 
 /// `/categories/<category>/page/<n>/`.
-pub fn category_page(data: &SiteData, c: Category, page: usize) -> Value {
+pub fn category_page(
+    data: &SiteData,
+    c: Category,
+    page: usize,
+    rows: &mut Rows,
+) -> Result<Value, BuildError> {
     let refs = data.index.category(c);
     let total = refs.len().div_ceil(data.config.paginate_by).max(1);
     let attacks = attack_links(data, c);
-    context! {
+    Ok(context! {
         kind => "category",
         heading => format!("{} tools", c.label()),
         label => c.label(),
@@ -196,14 +204,19 @@ pub fn category_page(data: &SiteData, c: Category, page: usize) -> Value {
         level_slug => c.level().slug(),
         level_path => risk_path(c.level(), 1),
         count => refs.len(),
-        tools => listing(data, refs, page),
+        tools => listing(data, refs, page, rows)?,
         attacks,
         pagination => pagination(page, total, |n| category_path(c, n)),
-    }
+    })
 }
 
 /// `/risk/<level>/page/<n>/`.
-pub fn risk_page(data: &SiteData, l: RiskLevel, page: usize) -> Value {
+pub fn risk_page(
+    data: &SiteData,
+    l: RiskLevel,
+    page: usize,
+    rows: &mut Rows,
+) -> Result<Value, BuildError> {
     let refs = data.index.level(l);
     let total = refs.len().div_ceil(data.config.paginate_by).max(1);
     let categories: Vec<Value> = Category::ALL
@@ -211,16 +224,16 @@ pub fn risk_page(data: &SiteData, l: RiskLevel, page: usize) -> Value {
         .filter(|c| c.level() == l)
         .map(|c| context! { label => c.label(), slug => c.slug(), path => category_path(c, 1), count => data.index.category(c).len() })
         .collect();
-    context! {
+    Ok(context! {
         kind => "risk",
         heading => format!("{} risk tools", l.label()),
         label => l.label(),
         slug => l.slug(),
         count => refs.len(),
         categories,
-        tools => listing(data, refs, page),
+        tools => listing(data, refs, page, rows)?,
         pagination => pagination(page, total, |n| risk_path(l, n)),
-    }
+    })
 }
 
 #[derive(Serialize)]
@@ -289,24 +302,28 @@ pub(super) fn same_name_elsewhere(
     (listed, same_name.len().saturating_sub(1))
 }
 
-/// What a tool page shows around the tool: related tools (same category on the same server;
-/// the same name on other servers, each list capped at [`RELATED_MAX`]), the attack
-/// patterns of its category, and links to its category and level pages.
-pub fn tool_extras(data: &SiteData, s: usize, t: usize) -> Value {
+/// What a tool page shows around the tool: related tools as table rows from `rows` (same
+/// category on the same server; the same name on other servers, each list capped at
+/// [`RELATED_MAX`]), the attack patterns of its category, and links to its category and
+/// level pages.
+pub fn tool_extras(
+    data: &SiteData,
+    s: usize,
+    t: usize,
+    rows: &mut Rows,
+) -> Result<Value, BuildError> {
     let c = data.analysis[s][t].classification.category;
     let same_server: &[usize] = &data.index.per_server[s][category_index(c)];
-    let siblings: Vec<ToolSummary> = same_server
+    let siblings = same_server
         .iter()
         .filter(|&&other| other != t)
         .take(RELATED_MAX)
-        .map(|&other| tool_summary(data, s, other))
-        .collect();
+        .map(|&other| (s, other));
+    let siblings = rows.of(data, siblings, false)?;
     let sibling_total = same_server.len().saturating_sub(1);
     let (elsewhere, elsewhere_total) = same_name_elsewhere(data, s, t);
-    let elsewhere: Vec<ToolSummary> = elsewhere
-        .map(|(os, ot)| tool_summary(data, os, ot))
-        .collect();
-    context! {
+    let elsewhere = rows.of(data, elsewhere, true)?;
+    Ok(context! {
         related_same_server => siblings,
         related_same_server_total => sibling_total,
         related_same_name => elsewhere,
@@ -314,5 +331,5 @@ pub fn tool_extras(data: &SiteData, s: usize, t: usize) -> Value {
         attacks => attack_links(data, c),
         category_path => category_path(c, 1),
         level_path => risk_path(c.level(), 1),
-    }
+    })
 }

@@ -3,6 +3,7 @@
 use super::cache::BuildCache;
 use super::output::{Output, Written};
 use super::pages::{plan, Page};
+use super::rows::{Rows, ThreadRows};
 use super::search::{write_index, SearchError, SearchSummary};
 use super::timings::{Stopwatch, Timings};
 use super::{Config, SiteData};
@@ -226,7 +227,8 @@ pub(crate) fn render_site_with(
 }
 
 /// Renders and writes `pages` in parallel, counting files written and left unchanged.
-/// Each rayon worker renders into one reused buffer.
+/// Each rayon worker renders into one reused buffer, with its own cache of table rows
+/// ([`ThreadRows`]).
 fn render_pages(
     pages: &[Page],
     data: &SiteData,
@@ -236,11 +238,12 @@ fn render_pages(
     cache: Option<&BuildCache>,
     [written, unchanged]: [&AtomicUsize; 2],
 ) -> Result<(), BuildError> {
+    let rows = ThreadRows::new(env);
     pages.par_iter().try_for_each_init(
         || Vec::with_capacity(64 * 1024),
         |buffer, page| {
             let file = page.file(data);
-            let outcome = render_or_reuse(page, data, env, cache, out, &file, buffer)?;
+            let outcome = render_or_reuse(page, data, &mut rows.get(), cache, out, &file, buffer)?;
             let count = match outcome {
                 None | Some(Written::Unchanged) => unchanged,
                 Some(Written::Changed) => written,
@@ -259,7 +262,7 @@ fn render_pages(
 fn render_or_reuse(
     page: &Page,
     data: &SiteData,
-    env: &Environment<'static>,
+    rows: &mut Rows,
     cache: Option<&BuildCache>,
     out: &dyn Output,
     file: &str,
@@ -293,19 +296,19 @@ fn render_or_reuse(
                     return Ok(None);
                 }
                 buffer.clear();
-                render_page_into(page, data, env, file, buffer)?;
+                render_page_into(page, data, rows, file, buffer)?;
             } else {
                 // Other pages of the whole site are cheap to describe and costly to render:
                 // their context decides.
-                let context = page.context(data)?;
+                let context = page.context(data, rows)?;
                 if cache.page_unchanged(file, &context, buffer) && out.reuse(file) {
                     return Ok(None);
                 }
                 buffer.clear();
-                render_context_into(page, context, file, env, buffer)?;
+                render_context_into(page, context, file, rows.env(), buffer)?;
             }
         }
-        _ => render_page_into(page, data, env, file, buffer)?,
+        _ => render_page_into(page, data, rows, file, buffer)?,
     }
     out.write(file, buffer).map(Some).map_err(io)
 }
@@ -318,8 +321,18 @@ pub(crate) fn render_page(
     env: &Environment<'static>,
     file: &str,
 ) -> Result<String, BuildError> {
+    render_page_with(page, data, &mut Rows::new(env), file)
+}
+
+/// [`render_page`] with table rows from `rows` (and its environment).
+pub(crate) fn render_page_with(
+    page: &Page,
+    data: &SiteData,
+    rows: &mut Rows,
+    file: &str,
+) -> Result<String, BuildError> {
     let mut buffer = Vec::new();
-    render_page_into(page, data, env, file, &mut buffer)?;
+    render_page_into(page, data, rows, file, &mut buffer)?;
     // Templates and generated texts are UTF-8 strings, so this never replaces anything.
     Ok(String::from_utf8(buffer)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
@@ -329,7 +342,7 @@ pub(crate) fn render_page(
 fn render_page_into(
     page: &Page,
     data: &SiteData,
-    env: &Environment<'static>,
+    rows: &mut Rows,
     file: &str,
     buffer: &mut Vec<u8>,
 ) -> Result<(), BuildError> {
@@ -337,7 +350,8 @@ fn render_page_into(
         buffer.extend_from_slice(text?.as_bytes());
         return Ok(());
     }
-    render_context_into(page, page.context(data)?, file, env, buffer)
+    let context = page.context(data, rows)?;
+    render_context_into(page, context, file, rows.env(), buffer)
 }
 
 /// Renders the template of `page` with `context`, appending to `buffer`.

@@ -17,6 +17,7 @@ pub mod pages;
 pub mod policies;
 pub mod publish;
 pub mod routes;
+pub mod rows;
 pub mod search;
 mod state;
 pub mod templates;

@@ -3,6 +3,7 @@
 use super::browse;
 use super::faq::tool_faq;
 use super::policies::{checked_server_text, checked_tool_texts, server_texts, PolicyTexts};
+use super::rows::Rows;
 use super::templates::script_json;
 use super::{BuildError, SiteData};
 use crate::catalogue::{schema, Tool};
@@ -144,9 +145,10 @@ impl Page {
     }
 
     /// The context the template renders with. Every page gets `config`, `page_path` and
-    /// `permalink`; the rest depends on the kind. Fails only when a tool page's sample
-    /// policy breaks the policy spec (a generator bug, see [`checked_tool_texts`]).
-    pub fn context(&self, data: &SiteData) -> Result<Value, BuildError> {
+    /// `permalink`; the rest depends on the kind. Tables of tools get their rows from `rows`
+    /// (rendered there). Fails when a tool page's sample policy breaks the policy spec (a
+    /// generator bug, see [`checked_tool_texts`]) or when `tool_row.html` fails.
+    pub fn context(&self, data: &SiteData, rows: &mut Rows) -> Result<Value, BuildError> {
         let path = self.path(data);
         let common = context! {
             config => Value::from_serialize(&data.config),
@@ -156,12 +158,12 @@ impl Page {
         let own = match *self {
             Page::Home => home(data),
             Page::ServerIndex(n) => server_index(data, n),
-            Page::Server(s) => server_page(data, s),
-            Page::Tool(s, t) => tool_page(data, s, t)?,
+            Page::Server(s) => server_page(data, s, rows)?,
+            Page::Tool(s, t) => tool_page(data, s, t, rows)?,
             Page::NotFound | Page::PolicyJson(_) | Page::InterceptYaml(_) => context! {},
             Page::CategoryIndex | Page::RiskIndex => browse::overview(data),
-            Page::Category(c, n) => browse::category_page(data, c, n),
-            Page::Risk(l, n) => browse::risk_page(data, l, n),
+            Page::Category(c, n) => browse::category_page(data, c, n, rows)?,
+            Page::Risk(l, n) => browse::risk_page(data, l, n, rows)?,
             Page::AttackIndex => browse::attack_index(data),
             Page::Attack(a) => browse::attack_page(data, a),
             Page::Search => super::search::page_context(data),
@@ -284,15 +286,13 @@ pub fn pagination(current: usize, total: usize, path: impl Fn(usize) -> String) 
     }
 }
 
-fn server_page(data: &SiteData, s: usize) -> Value {
+fn server_page(data: &SiteData, s: usize, rows: &mut Rows) -> Result<Value, BuildError> {
     let server = &data.catalogue.servers[s];
-    let tools: Vec<ToolSummary> = (0..server.tools.len())
-        .map(|t| tool_summary(data, s, t))
-        .collect();
+    let tools = rows.of(data, (0..server.tools.len()).map(|t| (s, t)), false)?;
     // The same documents are validated when `policy.json` and `intercept.yaml` are written,
     // which fails the build; the error's text is shown here rather than a panic.
     let texts = server_texts(data, s).unwrap_or_else(PolicyTexts::failed);
-    context! {
+    Ok(context! {
         server => server_summary(data, s),
         repository => server.repository.as_deref(),
         homepage => server.homepage.as_deref(),
@@ -304,10 +304,10 @@ fn server_page(data: &SiteData, s: usize) -> Value {
         policy_yaml => texts.yaml,
         policy_json_file => Page::PolicyJson(s).path(data),
         policy_yaml_file => Page::InterceptYaml(s).path(data),
-    }
+    })
 }
 
-fn tool_page(data: &SiteData, s: usize, t: usize) -> Result<Value, BuildError> {
+fn tool_page(data: &SiteData, s: usize, t: usize, rows: &mut Rows) -> Result<Value, BuildError> {
     let server = &data.catalogue.servers[s];
     let tool = &server.tools[t];
     let analysis = &data.analysis[s][t];
@@ -357,7 +357,7 @@ fn tool_page(data: &SiteData, s: usize, t: usize) -> Result<Value, BuildError> {
         faq,
         breadcrumbs => breadcrumbs.iter().map(|(n, p)| context! { name => n, path => p }).collect::<Vec<_>>(),
         jsonld => script_json(&jsonld),
-        ..browse::tool_extras(data, s, t)
+        ..browse::tool_extras(data, s, t, rows)?
     })
 }
 

@@ -14,6 +14,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("servers.html", include_str!("../../templates/servers.html")),
     ("server.html", include_str!("../../templates/server.html")),
     ("tool.html", include_str!("../../templates/tool.html")),
+    (
+        "tool_row.html",
+        include_str!("../../templates/tool_row.html"),
+    ),
     ("404.html", include_str!("../../templates/404.html")),
     (
         "categories.html",
