@@ -58,8 +58,21 @@ pub fn tool_texts(data: &SiteData, s: usize, t: usize) -> Result<PolicyTexts, Wr
 
 /// The texts of the policy for every tool of server `s`, grouped by category in the YAML.
 pub fn server_texts(data: &SiteData, s: usize) -> Result<PolicyTexts, WriteError> {
+    Ok(PolicyTexts {
+        json: server_text(data, s, Format::PolicyLayer)?,
+        yaml: server_text(data, s, Format::Intercept)?,
+    })
+}
+
+/// The text of server `s`'s whole policy in one format ([`server_texts`]): the policy
+/// files need one each, and writing the other as well was wasted.
+pub fn server_text(data: &SiteData, s: usize, format: Format) -> Result<String, WriteError> {
     let server = &data.catalogue.servers[s];
     let analyses = &data.analysis[s];
+    if format == Format::PolicyLayer {
+        let policies: Vec<_> = analyses.iter().map(|a| &a.policy).collect();
+        return policylayer::to_string(&policies);
+    }
     let mut facts = server_facts(server);
     facts.push(("Tools".into(), server.tools.len().to_string()));
     facts.push(("Generator".into(), intercept::generator()));
@@ -71,7 +84,6 @@ pub fn server_texts(data: &SiteData, s: usize) -> Result<PolicyTexts, WriteError
         ),
         facts,
     };
-    let policies: Vec<_> = analyses.iter().map(|a| &a.policy).collect();
     let entries: Vec<Entry> = analyses
         .iter()
         .map(|a| Entry {
@@ -79,10 +91,7 @@ pub fn server_texts(data: &SiteData, s: usize) -> Result<PolicyTexts, WriteError
             category: a.classification.category,
         })
         .collect();
-    Ok(PolicyTexts {
-        json: policylayer::to_string(&policies)?,
-        yaml: intercept::to_string(&header, &entries)?,
-    })
+    intercept::to_string(&header, &entries)
 }
 
 fn server_facts(server: &Server) -> Vec<(String, String)> {
@@ -106,7 +115,7 @@ pub fn checked_tool_texts(data: &SiteData, s: usize, t: usize) -> Result<PolicyT
     Ok(texts)
 }
 
-/// The text of server `s`'s whole policy in `format` ([`server_texts`]), validated; the
+/// The text of server `s`'s whole policy in `format` ([`server_text`]), validated; the
 /// build writes `policy.json` and `intercept.yaml` through here.
 pub fn checked_server_text(
     data: &SiteData,
@@ -114,12 +123,8 @@ pub fn checked_server_text(
     format: Format,
 ) -> Result<String, BuildError> {
     let server = &data.catalogue.servers[s];
-    let texts =
-        server_texts(data, s).map_err(|e| failure(server, None, "", vec![e.to_string()]))?;
-    let text = match format {
-        Format::PolicyLayer => texts.json,
-        Format::Intercept => texts.yaml,
-    };
+    let text =
+        server_text(data, s, format).map_err(|e| failure(server, None, "", vec![e.to_string()]))?;
     let names: Vec<&str> = server.tools.iter().map(|t| t.name.as_str()).collect();
     check(server, None, format, &text, &names)?;
     Ok(text)
