@@ -67,7 +67,7 @@ fn reloaded(events: &[Event]) -> Vec<String> {
 }
 
 #[test]
-fn a_tool_edit_reloads_only_that_servers_pages() {
+fn a_tool_edit_reloads_the_pages_that_show_that_server() {
     let dir = tempfile::tempdir().unwrap();
     let (preview, catalogue) = setup(dir.path());
     for file in [
@@ -79,8 +79,9 @@ fn a_tool_edit_reloads_only_that_servers_pages() {
     ] {
         html(&preview, file);
     }
-    // A tool description of beta: beta's pages change; the home page and the server list
-    // show no tool descriptions, and alpha's pages are untouched.
+    // A tool description of beta: beta's pages change, and alpha's `read_file` page, which
+    // lists beta's `read_file` among the same name on other servers; the home page and the
+    // server list show no tool descriptions.
     let events = edit(
         &preview,
         &catalogue,
@@ -89,19 +90,52 @@ fn a_tool_edit_reloads_only_that_servers_pages() {
     );
     assert_eq!(
         reloaded(&events),
-        ["/servers/beta/", "/servers/beta/read_file/"]
+        [
+            "/servers/alpha/read_file/",
+            "/servers/beta/",
+            "/servers/beta/read_file/"
+        ]
     );
     assert!(html(&preview, "servers/beta/read_file/index.html").contains("Reads a file, edited."));
+    assert!(html(&preview, "servers/alpha/read_file/index.html").contains("Reads a file, edited."));
 
-    // Renaming gamma changes the server list too (it shows names), not alpha's tool page.
+    // Renaming gamma changes the server list (it shows names) and the `read_file` pages of
+    // alpha and beta (they name gamma beside its `read_file`).
     let events = edit(
         &preview,
         &catalogue,
         "\"name\": \"Gamma\"",
         "\"name\": \"Gamma Renamed\"",
     );
-    assert_eq!(reloaded(&events), ["/", "/servers/"]);
+    assert_eq!(
+        reloaded(&events),
+        [
+            "/",
+            "/servers/",
+            "/servers/alpha/read_file/",
+            "/servers/beta/read_file/"
+        ]
+    );
     assert!(html(&preview, "servers/index.html").contains("Gamma Renamed"));
+    assert!(html(&preview, "servers/alpha/read_file/index.html").contains("Gamma Renamed"));
+
+    // A tool of that name added to a server that had none: alpha's page lists it too.
+    let events = edit(
+        &preview,
+        &catalogue,
+        &server("beta", "Beta", "Reads a file, edited."),
+        &format!(
+            "{}\n{}",
+            server("beta", "Beta", "Reads a file, edited."),
+            r#"{"id": "delta", "name": "Delta", "tools": [{"name": "read_file", "description": "Reads a delta."}]}"#
+        ),
+    );
+    let reloaded = reloaded(&events);
+    assert!(
+        reloaded.contains(&"/servers/alpha/read_file/".to_owned()),
+        "{reloaded:?}"
+    );
+    assert!(html(&preview, "servers/alpha/read_file/index.html").contains("Reads a delta."));
 }
 
 #[test]

@@ -294,8 +294,8 @@ impl Site {
         self.routes = routes;
     }
 
-    /// What each page served so far depends on: its server's id for a server or tool page,
-    /// else its whole context (a listing). Taken before a catalogue update, compared after.
+    /// What each page served so far depends on: for a server or tool page, the servers it
+    /// shows ([`Shown`]); else its whole context (a listing). Taken before a catalogue update, compared after.
     fn fingerprints(&self, env: Option<&Environment<'static>>) -> HashMap<String, Fingerprint> {
         let mut rows = env.map(Rows::new);
         self.served
@@ -303,7 +303,7 @@ impl Site {
             .filter_map(|file| {
                 let print = match self.routes.get(file)? {
                     Target::Page(page) => match owner(&self.data, page) {
-                        Some(id) => Fingerprint::Server(id.to_owned()),
+                        Some(id) => Fingerprint::Server(self.shows(page, id)),
                         None => Fingerprint::Context(self.context(page, rows.as_mut())),
                     },
                     Target::File(_) => Fingerprint::Always,
@@ -326,8 +326,9 @@ impl Site {
         let mut stale = Vec::new();
         for file in &self.served {
             let same = match (before.get(file), self.routes.get(file)) {
-                (Some(Fingerprint::Server(id)), Some(Target::Page(page))) => {
-                    owner(&self.data, page) == Some(id.as_str()) && !servers.contains(id)
+                (Some(Fingerprint::Server(shown)), Some(Target::Page(page))) => {
+                    owner(&self.data, page).is_some_and(|id| self.shows(page, id) == *shown)
+                        && shown.servers.iter().all(|id| !servers.contains(id))
                 }
                 (Some(Fingerprint::Context(context)), Some(Target::Page(page))) => {
                     owner(&self.data, page).is_none()
@@ -346,6 +347,18 @@ impl Site {
         stale.iter().map(|f| url_path(f)).collect()
     }
 
+    /// What the page `page` of server `id` shows: see [`Shown`].
+    fn shows(&self, page: &Page, id: &str) -> Shown {
+        let (elsewhere, total) = page.shown_elsewhere(&self.data);
+        let ids = elsewhere
+            .into_iter()
+            .map(|s| self.data.catalogue.servers[s].id.clone());
+        Shown {
+            servers: std::iter::once(id.to_owned()).chain(ids).collect(),
+            total,
+        }
+    }
+
     /// The context of a listing `page`, or `None` when it cannot be made (no environment, or
     /// a failing row template): a `None` is never equal, so the page is redone.
     fn context(&self, page: &Page, rows: Option<&mut Rows>) -> Option<minijinja::Value> {
@@ -355,9 +368,18 @@ impl Site {
 
 /// See [`Site::fingerprints`].
 enum Fingerprint {
-    Server(String),
+    Server(Shown),
     Context(Option<minijinja::Value>),
     Always,
+}
+
+/// The servers whose entries a server's page or tool page shows, by id: its own first,
+/// then (tool pages) those of the same-name tools it lists; and how many tools of that name
+/// are elsewhere. The page is stale when any of them changed or the list did.
+#[derive(PartialEq)]
+struct Shown {
+    servers: Vec<String>,
+    total: usize,
 }
 
 /// The server a page belongs to (its page, tool pages and policy files), by id.
