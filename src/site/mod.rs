@@ -11,6 +11,7 @@ pub mod cache;
 pub mod config;
 pub mod faq;
 pub mod index;
+pub mod jsonld;
 pub mod markdown;
 pub mod output;
 pub mod pages;

@@ -2,9 +2,9 @@
 
 use super::browse;
 use super::faq::tool_faq;
+use super::jsonld;
 use super::policies::{checked_server_text, checked_tool_texts, server_texts, PolicyTexts};
 use super::rows::Rows;
-use super::templates::script_json;
 use super::{BuildError, SiteData};
 use crate::catalogue::{schema, Tool};
 use crate::classify::{Category, RiskLevel};
@@ -337,24 +337,6 @@ fn tool_page(data: &SiteData, s: usize, t: usize, rows: &mut Rows) -> Result<Val
         (server.name.as_str(), server_path),
         (tool.name.as_str(), tool_path),
     ];
-    let jsonld = serde_json::json!([
-        {
-            "@context": "https://schema.org",
-            "@type": "FAQPage",
-            "mainEntity": faq.iter().map(|f| serde_json::json!({
-                "@type": "Question",
-                "name": f.question,
-                "acceptedAnswer": {"@type": "Answer", "text": f.answer},
-            })).collect::<Vec<_>>(),
-        },
-        {
-            "@context": "https://schema.org",
-            "@type": "BreadcrumbList",
-            "itemListElement": breadcrumbs.iter().enumerate().map(|(i, (name, path))| serde_json::json!({
-                "@type": "ListItem", "position": i + 1, "name": name, "item": data.config.permalink(path),
-            })).collect::<Vec<_>>(),
-        }
-    ]);
     Ok(context! {
         server => server_summary(data, s),
         tool => Value::from_object(ToolValue(tool.clone())),
@@ -370,7 +352,7 @@ fn tool_page(data: &SiteData, s: usize, t: usize, rows: &mut Rows) -> Result<Val
         policy_yaml => texts.yaml,
         faq,
         breadcrumbs => breadcrumbs.iter().map(|(n, p)| context! { name => n, path => p }).collect::<Vec<_>>(),
-        jsonld => script_json(&jsonld),
+        jsonld => jsonld::tool_page(&faq, &breadcrumbs, &data.config),
         ..browse::tool_extras(data, s, t, rows)?
     })
 }

@@ -119,24 +119,6 @@ pub fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// JSON for a `<script>` element, as a safe string: the same text MiniJinja's `tojson`
-/// gives (`<`, `>`, `&` and `'` written as `\u00XX`, so catalogue text cannot close the
-/// element), made once in Rust instead of converting the data to template values first.
-pub fn script_json(value: &impl serde::Serialize) -> Value {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
-    let mut out = String::with_capacity(json.len() + 64);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\'' => out.push_str("\\u0027"),
-            c => out.push(c),
-        }
-    }
-    Value::from_safe_string(out)
-}
-
 /// Registers the filters the templates use:
 /// - `markdown`: safe HTML from catalogue Markdown (raw HTML escaped);
 /// - `url`: a site path made root-relative under the base path (`servers/x/` → `/repo/servers/x/`);
@@ -180,23 +162,6 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
         );
         assert_eq!(escape_html("é<ü>"), "é&lt;ü&gt;");
-    }
-
-    #[test]
-    fn script_json_is_what_tojson_gives() {
-        let data = serde_json::json!({"name": "</script><b>'x' & y", "n": [1, 2]});
-        let env = environment(None, "/");
-        let tojson = env
-            .render_str("{{ v|tojson }}", minijinja::context! { v => data })
-            .unwrap();
-        let ours = script_json(&data).to_string();
-        // The same JSON and the same escapes; only the key order differs (ours keeps the
-        // source order, so JSON-LD's `@context` and `@type` come first).
-        let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap();
-        assert_eq!(parse(&ours), parse(&tojson));
-        assert_eq!(parse(&ours), data);
-        assert!(ours.contains(r"\u003c/script\u003e\u003cb\u003e\u0027x\u0027 \u0026 y"));
-        assert!(!ours.contains(['<', '>', '&', '\'']), "{ours}");
     }
 
     #[test]
