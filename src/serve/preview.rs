@@ -295,7 +295,8 @@ impl Site {
     }
 
     /// What each page served so far depends on: for a server or tool page, the servers it
-    /// shows ([`Shown`]); else its whole context (a listing). Taken before a catalogue update, compared after.
+    /// shows ([`Shown`]); else its whole context (a listing). Taken before a catalogue
+    /// update, compared after.
     fn fingerprints(&self, env: Option<&Environment<'static>>) -> HashMap<String, Fingerprint> {
         let mut rows = env.map(Rows::new);
         self.served
