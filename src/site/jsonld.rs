@@ -101,11 +101,12 @@ struct ListItem<'a> {
 /// element), made once in Rust instead of converting the data to template values first.
 pub fn script_json(value: &impl Serialize) -> Value {
     let mut out = ScriptSafe(Vec::with_capacity(4096));
-    if serde_json::to_writer(&mut out, value).is_err() {
-        return Value::from_safe_string("null".to_owned());
-    }
-    // serde_json writes UTF-8 and only ASCII bytes were replaced, so this cannot fail.
-    Value::from_safe_string(String::from_utf8(out.0).unwrap_or_else(|_| "null".to_owned()))
+    // serde_json writes UTF-8 and only ASCII bytes are replaced, so the text is UTF-8; a
+    // value serde_json refuses (a map with non-string keys) becomes `null`.
+    let json = serde_json::to_writer(&mut out, value)
+        .ok()
+        .and_then(|()| String::from_utf8(out.0).ok());
+    Value::from_safe_string(json.unwrap_or_else(|| "null".to_owned()))
 }
 
 /// A writer that escapes, as it goes, the bytes that could end a `<script>` element.
