@@ -76,12 +76,16 @@ fn a_tool_edit_reloads_the_pages_that_show_that_server() {
         "servers/alpha/read_file/index.html",
         "servers/beta/index.html",
         "servers/beta/read_file/index.html",
+        "categories/read/index.html",
+        "categories/destructive/index.html",
     ] {
         html(&preview, file);
     }
     // A tool description of beta: beta's pages change, and alpha's `read_file` page, which
-    // lists beta's `read_file` among the same name on other servers; the home page and the
-    // server list show no tool descriptions.
+    // lists beta's `read_file` among the same name on other servers, and the listings of
+    // beta's tools; the home page and the server list show no tool descriptions. Like the
+    // build cache, the preview knows what changed by whole server entry, so the listing of
+    // beta's unchanged `delete_file` reloads too.
     let events = edit(
         &preview,
         &catalogue,
@@ -91,6 +95,8 @@ fn a_tool_edit_reloads_the_pages_that_show_that_server() {
     assert_eq!(
         reloaded(&events),
         [
+            "/categories/destructive/",
+            "/categories/read/",
             "/servers/alpha/read_file/",
             "/servers/beta/",
             "/servers/beta/read_file/"
@@ -98,9 +104,10 @@ fn a_tool_edit_reloads_the_pages_that_show_that_server() {
     );
     assert!(html(&preview, "servers/beta/read_file/index.html").contains("Reads a file, edited."));
     assert!(html(&preview, "servers/alpha/read_file/index.html").contains("Reads a file, edited."));
+    assert!(html(&preview, "categories/read/index.html").contains("Reads a file, edited."));
 
-    // Renaming gamma changes the server list (it shows names) and the `read_file` pages of
-    // alpha and beta (they name gamma beside its `read_file`).
+    // Renaming gamma changes the server list and the listings (they show server names) and
+    // the `read_file` pages of alpha and beta (they name gamma beside its `read_file`).
     let events = edit(
         &preview,
         &catalogue,
@@ -111,12 +118,15 @@ fn a_tool_edit_reloads_the_pages_that_show_that_server() {
         reloaded(&events),
         [
             "/",
+            "/categories/destructive/",
+            "/categories/read/",
             "/servers/",
             "/servers/alpha/read_file/",
             "/servers/beta/read_file/"
         ]
     );
     assert!(html(&preview, "servers/index.html").contains("Gamma Renamed"));
+    assert!(html(&preview, "categories/destructive/index.html").contains("Gamma Renamed"));
     assert!(html(&preview, "servers/alpha/read_file/index.html").contains("Gamma Renamed"));
 
     // A tool of that name added to a server that had none: alpha's page lists it too.

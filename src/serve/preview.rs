@@ -4,12 +4,15 @@
 //! Pages are rendered when requested, not before: starting the preview costs loading and
 //! analysing the catalogue, never rendering 500,000 pages. [`Preview::apply`] takes the
 //! changes the watcher classified and decides what is stale: a catalogue edit invalidates
-//! only the pages whose context changed (the edited server's own pages, and the listings that
-//! mention it); a template edit invalidates every page.
+//! only the pages whose inputs changed, fingerprinted as the build cache does
+//! ([`Inputs`]: the edited server's own pages, the tool pages that list its tools, the
+//! listings that show them) or, for the home page and indexes, whose context changed; a
+//! template edit invalidates every page.
 
 use super::changes::Changes;
 use super::sources::Sources;
 use super::ServeOptions;
+use crate::site::cache::Inputs;
 use crate::site::pages::{plan, Page};
 use crate::site::publish::assets::Assets;
 use crate::site::publish::generated::{self, Generated};
@@ -215,7 +218,7 @@ impl Preview {
                 let (data, update) = site.sources.update(file, old);
                 site.data = data;
                 site.replan();
-                changed_paths.extend(site.invalidate(&before, &update.servers, env));
+                changed_paths.extend(site.invalidate(&before, env));
                 log.push(format!(
                     "{}: {} server(s) changed",
                     file.display(),
@@ -294,47 +297,56 @@ impl Site {
         self.routes = routes;
     }
 
-    /// What each page served so far depends on: for a server or tool page, the servers it
-    /// shows ([`Shown`]); else its whole context (a listing). Taken before a catalogue
-    /// update, compared after.
+    /// What each page served so far is made from, as the build cache fingerprints it
+    /// ([`Inputs::page`]), or else (home, indexes) its whole context. Taken before a
+    /// catalogue update, compared after.
     fn fingerprints(&self, env: Option<&Environment<'static>>) -> HashMap<String, Fingerprint> {
+        let inputs = Inputs::new(&self.data, UNSALTED);
         let mut rows = env.map(Rows::new);
+        let mut buffer = Vec::new();
         self.served
             .iter()
             .filter_map(|file| {
-                let print = match self.routes.get(file)? {
-                    Target::Page(page) => match owner(&self.data, page) {
-                        Some(id) => Fingerprint::Server(self.shows(page, id)),
-                        None => Fingerprint::Context(self.context(page, rows.as_mut())),
-                    },
-                    Target::File(_) => Fingerprint::Always,
-                };
-                Some((file.clone(), print))
+                let target = self.routes.get(file)?;
+                Some((
+                    file.clone(),
+                    self.fingerprint(target, &inputs, &mut rows, &mut buffer),
+                ))
             })
             .collect()
     }
 
-    /// Drops the cached pages that a change of `servers` made stale; returns their URL
-    /// paths. A page of an unchanged server is kept without rendering anything; a listing is
-    /// dropped only when its context differs; generated files always.
+    fn fingerprint(
+        &self,
+        target: &Target,
+        inputs: &Inputs,
+        rows: &mut Option<Rows>,
+        buffer: &mut Vec<u8>,
+    ) -> Fingerprint {
+        match target {
+            Target::Page(page) => match inputs.page(page, buffer) {
+                Some(hash) => Fingerprint::Inputs(hash),
+                None => Fingerprint::Context(self.context(page, rows.as_mut())),
+            },
+            Target::File(_) => Fingerprint::Always,
+        }
+    }
+
+    /// Drops the cached pages that an update made stale (their fingerprint differs from
+    /// `before`); returns their URL paths. Generated files are always stale.
     fn invalidate(
         &mut self,
         before: &HashMap<String, Fingerprint>,
-        servers: &HashSet<String>,
         env: Option<&Environment<'static>>,
     ) -> Vec<String> {
+        let inputs = Inputs::new(&self.data, UNSALTED);
         let mut rows = env.map(Rows::new);
+        let mut buffer = Vec::new();
         let mut stale = Vec::new();
         for file in &self.served {
             let same = match (before.get(file), self.routes.get(file)) {
-                (Some(Fingerprint::Server(shown)), Some(Target::Page(page))) => {
-                    owner(&self.data, page).is_some_and(|id| self.shows(page, id) == *shown)
-                        && shown.servers.iter().all(|id| !servers.contains(id))
-                }
-                (Some(Fingerprint::Context(context)), Some(Target::Page(page))) => {
-                    owner(&self.data, page).is_none()
-                        && context.is_some()
-                        && *context == self.context(page, rows.as_mut())
+                (Some(old), Some(target)) => {
+                    *old == self.fingerprint(target, &inputs, &mut rows, &mut buffer)
                 }
                 _ => false,
             };
@@ -348,18 +360,6 @@ impl Site {
         stale.iter().map(|f| url_path(f)).collect()
     }
 
-    /// What the page `page` of server `id` shows: see [`Shown`].
-    fn shows(&self, page: &Page, id: &str) -> Shown {
-        let (elsewhere, total) = page.shown_elsewhere(&self.data);
-        let ids = elsewhere
-            .into_iter()
-            .map(|s| self.data.catalogue.servers[s].id.clone());
-        Shown {
-            servers: std::iter::once(id.to_owned()).chain(ids).collect(),
-            total,
-        }
-    }
-
     /// The context of a listing `page`, or `None` when it cannot be made (no environment, or
     /// a failing row template): a `None` is never equal, so the page is redone.
     fn context(&self, page: &Page, rows: Option<&mut Rows>) -> Option<minijinja::Value> {
@@ -367,25 +367,26 @@ impl Site {
     }
 }
 
-/// See [`Site::fingerprints`].
+/// The preview's fingerprints leave out the build's: it notices template, static-file and
+/// settings changes itself (and then drops every page).
+const UNSALTED: blake3::Hash = blake3::Hash::from_bytes([0; 32]);
+
+/// See [`Site::fingerprints`]. Never equal: a context that could not be made, a generated
+/// file.
 enum Fingerprint {
-    Server(Shown),
+    Inputs(blake3::Hash),
     Context(Option<minijinja::Value>),
     Always,
 }
 
-/// The servers whose entries a server's page or tool page shows, by id: its own first,
-/// then (tool pages) those of the same-name tools it lists; and how many tools of that name
-/// are elsewhere. The page is stale when any of them changed or the list did.
-#[derive(PartialEq)]
-struct Shown {
-    servers: Vec<String>,
-    total: usize,
-}
-
-/// The server a page belongs to (its page, tool pages and policy files), by id.
-fn owner<'a>(data: &'a SiteData, page: &Page) -> Option<&'a str> {
-    page.server().map(|s| data.catalogue.servers[s].id.as_str())
+impl PartialEq for Fingerprint {
+    fn eq(&self, other: &Fingerprint) -> bool {
+        match (self, other) {
+            (Fingerprint::Inputs(a), Fingerprint::Inputs(b)) => a == b,
+            (Fingerprint::Context(Some(a)), Fingerprint::Context(Some(b))) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// `servers/x/index.html` → `/servers/x/`.

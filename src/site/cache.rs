@@ -34,9 +34,12 @@
 //!
 //! Invariant for anyone adding to the server and tool pages: whatever they show must come
 //! from the inputs above; anything else (data from another server, a new template global
-//! that reads data) must be hashed into [`fingerprints`] too, or an edit elsewhere would
-//! leave those pages stale. `tests/incremental.rs` compares incremental builds after each
-//! kind of edit with fresh builds, byte for byte.
+//! that reads data) must be hashed by [`Inputs`] too, or an edit elsewhere would leave those
+//! pages stale. [`Inputs`] is the one place that says what a page is made from: the build
+//! stores its fingerprints, the preview (`serve`) compares them before and after an edit.
+//! `tests/incremental.rs` compares incremental builds after each kind of edit with fresh
+//! builds, byte for byte; `tests/serve_incremental.rs` checks which pages the preview
+//! reloads.
 
 use super::browse;
 use super::index::category_index;
@@ -148,12 +151,8 @@ impl BuildCache {
         data: &SiteData,
         buffer: &mut Vec<u8>,
     ) -> Option<bool> {
-        let build = self.build?;
-        buffer.clear();
-        buffer.extend_from_slice(build.as_bytes());
-        let _ = write!(buffer, "\0{file}\0listing\0");
-        listing_inputs(page, data, buffer)?;
-        Some(self.keep_page(blake3::hash(buffer)))
+        let hash = listing_fingerprint(&self.build?, file, page, data, buffer)?;
+        Some(self.keep_page(hash))
     }
 
     /// Keeps a page's fingerprint for the next build; whether the last build had it.
@@ -231,40 +230,119 @@ struct Fingerprints {
 
 /// The fingerprints of every server (see the module documentation for what goes in).
 fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<Fingerprints> {
-    let mut buffer = Vec::new();
-    let attacks: Vec<blake3::Hash> = Category::ALL
-        .iter()
-        .map(|&c| hash_json(&mut buffer, &browse::attack_links(data, c)))
-        .collect();
+    let inputs = Inputs::new(data, *build);
     (0..data.catalogue.servers.len())
         .into_par_iter()
         .map_init(Vec::new, |buffer, s| {
-            buffer.clear();
-            buffer.extend_from_slice(build.as_bytes());
-            let _ = write!(buffer, "\0{}", data.routes.server(s));
-            let tools = 0..data.analysis[s].len();
-            for t in tools.clone() {
-                write_tool_inputs(buffer, data, s, t);
-            }
-            let server = blake3::hash(buffer);
-            let tools = tools
-                .map(|t| {
-                    buffer.clear();
-                    buffer.extend_from_slice(server.as_bytes());
-                    let category = data.analysis[s][t].classification.category;
-                    let _ = write!(buffer, "\0tool page {t}\0");
-                    buffer.extend_from_slice(attacks[category_index(category)].as_bytes());
-                    let (elsewhere, total) = browse::same_name_elsewhere(data, s, t);
-                    let _ = write!(buffer, "\0{total}");
-                    for (os, ot) in elsewhere {
-                        write_tool_inputs(buffer, data, os, ot);
-                    }
-                    blake3::hash(buffer)
-                })
+            let server = inputs.server(s, buffer);
+            let tools = (0..data.analysis[s].len())
+                .map(|t| inputs.tool_page(&server, s, t, buffer))
                 .collect();
             Fingerprints { server, tools }
         })
         .collect()
+}
+
+/// What a page is made from, hashed: the one definition of a page's inputs (see the module
+/// documentation), which the build cache stores from build to build and the preview
+/// compares before and after an edit.
+pub struct Inputs<'a> {
+    data: &'a SiteData,
+    /// Hashed into every fingerprint: the build's (executable, templates, static files and
+    /// settings). The preview, which notices those changes itself, passes zeros.
+    build: blake3::Hash,
+    /// The attack patterns linked from each category's tool pages, in [`Category::ALL`]
+    /// order, hashed.
+    attacks: Vec<blake3::Hash>,
+}
+
+impl<'a> Inputs<'a> {
+    /// The inputs of `data`'s pages, each salted with `build`.
+    pub fn new(data: &'a SiteData, build: blake3::Hash) -> Inputs<'a> {
+        let mut buffer = Vec::new();
+        let attacks = Category::ALL
+            .iter()
+            .map(|&c| hash_json(&mut buffer, &browse::attack_links(data, c)))
+            .collect();
+        Inputs {
+            data,
+            build,
+            attacks,
+        }
+    }
+
+    /// The fingerprint of `page` ([`Inputs::server`], [`Inputs::tool_page`] or
+    /// [`Inputs::listing`]); `None` for the other pages of the whole site (home, indexes),
+    /// whose context decides. `buffer` is scratch space.
+    pub fn page(&self, page: &Page, buffer: &mut Vec<u8>) -> Option<blake3::Hash> {
+        match *page {
+            Page::Tool(s, t) => {
+                let server = self.server(s, buffer);
+                Some(self.tool_page(&server, s, t, buffer))
+            }
+            _ => match page.server() {
+                Some(s) => Some(self.server(s, buffer)),
+                None => self.listing(&page.file(self.data), page, buffer),
+            },
+        }
+    }
+
+    /// Of server `s`'s page, policy files, `llms.txt` and `tools.json`: the build, its
+    /// routes and its tools' inputs ([`write_tool_inputs`]).
+    pub fn server(&self, s: usize, buffer: &mut Vec<u8>) -> blake3::Hash {
+        buffer.clear();
+        buffer.extend_from_slice(self.build.as_bytes());
+        let _ = write!(buffer, "\0{}", self.data.routes.server(s));
+        for t in 0..self.data.analysis[s].len() {
+            write_tool_inputs(buffer, self.data, s, t);
+        }
+        blake3::hash(buffer)
+    }
+
+    /// Of the page of tool `t` of server `s`, whose fingerprint is `server`: that, plus the
+    /// attack patterns of the tool's category and the tools of the same name elsewhere
+    /// ([`browse::same_name_elsewhere`]: each one's inputs, and their count).
+    pub fn tool_page(
+        &self,
+        server: &blake3::Hash,
+        s: usize,
+        t: usize,
+        buffer: &mut Vec<u8>,
+    ) -> blake3::Hash {
+        let data = self.data;
+        buffer.clear();
+        buffer.extend_from_slice(server.as_bytes());
+        let category = data.analysis[s][t].classification.category;
+        let _ = write!(buffer, "\0tool page {t}\0");
+        buffer.extend_from_slice(self.attacks[category_index(category)].as_bytes());
+        let (elsewhere, total) = browse::same_name_elsewhere(data, s, t);
+        let _ = write!(buffer, "\0{total}");
+        for (os, ot) in elsewhere {
+            write_tool_inputs(buffer, data, os, ot);
+        }
+        blake3::hash(buffer)
+    }
+
+    /// Of the category or risk listing `page`, written at `file`: the build, the file and
+    /// what the page shows (see [`listing_inputs`]). `None` for other pages.
+    pub fn listing(&self, file: &str, page: &Page, buffer: &mut Vec<u8>) -> Option<blake3::Hash> {
+        listing_fingerprint(&self.build, file, page, self.data, buffer)
+    }
+}
+
+/// See [`Inputs::listing`].
+fn listing_fingerprint(
+    build: &blake3::Hash,
+    file: &str,
+    page: &Page,
+    data: &SiteData,
+    buffer: &mut Vec<u8>,
+) -> Option<blake3::Hash> {
+    buffer.clear();
+    buffer.extend_from_slice(build.as_bytes());
+    let _ = write!(buffer, "\0{file}\0listing\0");
+    listing_inputs(page, data, buffer)?;
+    Some(blake3::hash(buffer))
 }
 
 /// Writes what a category or risk listing page shows, for [`BuildCache::listing_unchanged`]:

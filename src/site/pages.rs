@@ -110,20 +110,6 @@ impl Page {
         }
     }
 
-    /// What this page shows of servers other than its own ([`Page::server`]): for a tool
-    /// page, the servers of the same-name tools it lists, in order, and how many tools of
-    /// that name there are elsewhere in all; nothing for other pages. The preview compares
-    /// these before and after an edit, as the build cache hashes them.
-    pub fn shown_elsewhere(&self, data: &SiteData) -> (Vec<usize>, usize) {
-        match *self {
-            Page::Tool(s, t) => {
-                let (listed, total) = browse::same_name_elsewhere(data, s, t);
-                (listed.map(|(os, _)| os).collect(), total)
-            }
-            _ => (Vec::new(), 0),
-        }
-    }
-
     /// The template that renders this page.
     pub fn template(&self) -> &'static str {
         match self {
