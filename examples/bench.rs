@@ -16,8 +16,6 @@
 //! without the search index, or `--precompress`). The last column is the 1-minute load average after the run: on a
 //! shared machine, read the row with it.
 
-#[path = "support/args.rs"]
-mod args;
 #[path = "support/floor.rs"]
 mod floor;
 #[path = "support/measure.rs"]
@@ -25,16 +23,52 @@ mod measure;
 #[path = "support/synth.rs"]
 mod synth;
 
+use clap::Parser;
 use measure::Cost;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "bench --tools N[,N...] --out-dir DIR [--disk-dir DIR] [--seed S] [--catalogue FILE] [--bin FILE] [--build-arg ARG]...";
+/// Builds synthetic catalogues with the release `toolpages` binary and prints a Markdown
+/// table: each build, the file-system floor and two rebuilds, per size and place.
+#[derive(Parser)]
+#[command(name = "bench")]
+struct Args {
+    /// Catalogue sizes in tools, comma-separated (10000,100000,500000).
+    #[arg(long, value_delimiter = ',', required = true, value_parser = tools)]
+    tools: Vec<usize>,
+    /// A folder on tmpfs (`/dev/shm/...`): the catalogues go here, and the RAM figures.
+    #[arg(long)]
+    out_dir: PathBuf,
+    /// A folder on the disk, for the same figures there.
+    #[arg(long)]
+    disk_dir: Option<PathBuf>,
+    /// Seed of the synthetic catalogues.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The real catalogue to resample [default: content/catalogue.jsonl].
+    #[arg(long)]
+    catalogue: Option<PathBuf>,
+    /// The `toolpages` binary [default: target/release/toolpages].
+    #[arg(long)]
+    bin: Option<PathBuf>,
+    /// A flag for `toolpages build` (repeatable), such as `--build-arg --no-search`.
+    #[arg(long = "build-arg", allow_hyphen_values = true)]
+    build_args: Vec<String>,
+}
+
+/// A size such as `100000` or `100_000`.
+fn tools(text: &str) -> Result<usize, String> {
+    text.trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|e| format!("{e} (expected numbers such as 10000,100000)"))
+}
 
 fn main() -> ExitCode {
+    // The floor is measured in a child process of this program (see `floor_child`).
     let result = match std::env::args().nth(1).as_deref() {
         Some("--floor") => floor_child(),
-        _ => run(),
+        _ => run(Args::parse()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -54,32 +88,23 @@ struct Settings {
     build_args: Vec<String>,
 }
 
-fn run() -> Result<(), String> {
+fn run(args: Args) -> Result<(), String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut args = args::Args::from_env(USAGE)?;
-    let sizes: String = args.required("--tools")?;
-    let sizes = sizes
-        .split(',')
-        .map(|n| n.trim().replace('_', "").parse::<usize>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("--tools: {e} (expected numbers such as 10000,100000)"))?;
-    let out_dir: PathBuf = args.required("--out-dir")?;
-    let disk_dir: Option<PathBuf> = args.optional("--disk-dir")?;
+    let out_dir = args.out_dir;
     let settings = Settings {
-        sizes,
+        sizes: args.tools,
         places: std::iter::once(("tmpfs", out_dir.clone()))
-            .chain(disk_dir.map(|d| ("disk", d)))
+            .chain(args.disk_dir.map(|d| ("disk", d)))
             .collect(),
-        seed: args.optional("--seed")?.unwrap_or(1),
+        seed: args.seed,
         catalogue: args
-            .optional("--catalogue")?
+            .catalogue
             .unwrap_or_else(|| root.join("content/catalogue.jsonl")),
         bin: args
-            .optional("--bin")?
+            .bin
             .unwrap_or_else(|| root.join("target/release/toolpages")),
-        build_args: args.all("--build-arg")?,
+        build_args: args.build_args,
     };
-    args.finish()?;
     if !settings.bin.is_file() {
         return Err(format!(
             "{} not found: run `cargo build --release` first (or pass --bin)",

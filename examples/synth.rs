@@ -9,17 +9,34 @@
 //! annotations) with names made unique within their server; server ids are unique. The same
 //! seed and source give the same bytes.
 
-#[path = "support/args.rs"]
-mod args;
 #[path = "support/synth.rs"]
 mod synth;
 
+use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Writes a synthetic catalogue of N real tools resampled onto realistic servers (JSON Lines).
+#[derive(Parser)]
+#[command(name = "synth")]
+struct Args {
+    /// How many tools to write.
+    #[arg(long)]
+    tools: usize,
+    /// Seed of the resampling: the same seed and source give the same bytes.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The file to write (default: standard output).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The real catalogue to resample.
+    #[arg(long, default_value = "content/catalogue.jsonl")]
+    catalogue: PathBuf,
+}
+
 fn main() -> ExitCode {
-    match run() {
+    match run(Args::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -28,16 +45,13 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<(), String> {
-    let mut args =
-        args::Args::from_env("synth --tools N [--seed S] [--out FILE] [--catalogue FILE]")?;
-    let tools: usize = args.required("--tools")?;
-    let seed: u64 = args.optional("--seed")?.unwrap_or(1);
-    let out: Option<PathBuf> = args.optional("--out")?;
-    let catalogue: PathBuf = args
-        .optional("--catalogue")?
-        .unwrap_or_else(|| PathBuf::from("content/catalogue.jsonl"));
-    args.finish()?;
+fn run(args: Args) -> Result<(), String> {
+    let Args {
+        tools,
+        seed,
+        out,
+        catalogue,
+    } = args;
     let source = synth::Source::read(&catalogue)?;
     let mut sink: Box<dyn Write> = match &out {
         Some(path) => {
