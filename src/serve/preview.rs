@@ -316,6 +316,7 @@ impl Site {
             .collect()
     }
 
+    /// The fingerprint of one served file (see [`Site::fingerprints`]).
     fn fingerprint(
         &self,
         target: &Target,
@@ -360,8 +361,9 @@ impl Site {
         stale.iter().map(|f| url_path(f)).collect()
     }
 
-    /// The context of a listing `page`, or `None` when it cannot be made (no environment, or
-    /// a failing row template): a `None` is never equal, so the page is redone.
+    /// The context of `page` (home, indexes: the pages [`Inputs`] leaves to their context),
+    /// or `None` when it cannot be made (no environment, or a failing row template): a
+    /// `None` is never equal, so the page is redone.
     fn context(&self, page: &Page, rows: Option<&mut Rows>) -> Option<minijinja::Value> {
         page.context(&self.data, rows?).ok()
     }
