@@ -384,3 +384,26 @@ fn every_kind_of_edit_gives_what_a_fresh_build_gives() {
     assert_eq!(summary.written, 0, "{summary:?}");
     assert_eq!(std::fs::read(out.path().join(&index)).unwrap(), b"damaged");
 }
+
+/// `--timings` splits the render into stages: a first build spends time in each; a rebuild
+/// with nothing changed renders no template and writes no page, and says so.
+#[test]
+fn timings_split_the_render_into_stages() {
+    let content = content();
+    let out = tempfile::tempdir().unwrap();
+    let stage = |summary: &BuildSummary, name: &str| {
+        let found = summary.timings.phases.iter().find(|(p, _)| p.contains(name));
+        found.map(|&(_, seconds)| seconds).unwrap()
+    };
+    let first = build_into(content.path(), out.path());
+    let render = stage(&first, "render and write pages");
+    let threads = rayon::current_num_threads() as f64;
+    for name in ["contexts", "templates", "writes"] {
+        let seconds = stage(&first, name);
+        assert!(seconds > 0.0 && seconds <= render * threads, "{name}: {:?}", first.timings);
+    }
+    let again = build_into(content.path(), out.path());
+    assert_eq!(again.written, 0, "{again:?}");
+    assert_eq!(stage(&again, "templates"), 0.0, "{:?}", again.timings);
+    assert_eq!(stage(&again, "writes"), 0.0, "{:?}", again.timings);
+}

@@ -5,7 +5,7 @@ use super::output::{Output, Written};
 use super::pages::{plan, Page};
 use super::rows::{Rows, ThreadRows};
 use super::search::{write_index, SearchError, SearchSummary};
-use super::timings::{Stopwatch, Timings};
+use super::timings::{Stage, Stages, Stopwatch, Timings};
 use super::{Config, SiteData};
 use crate::analysis::Analysis;
 use crate::catalogue::{self, Problem};
@@ -186,8 +186,7 @@ pub(crate) fn render_site_with(
     let pages = plan(data);
     clock.lap(&mut timings, "plan");
     progress.start(pages.len());
-    let written = AtomicUsize::new(0);
-    let unchanged = AtomicUsize::new(0);
+    let tally = Tally::default();
     let (rendered, search) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             if data.config.build_search_index {
@@ -196,15 +195,7 @@ pub(crate) fn render_site_with(
                 Ok(SearchSummary::default())
             }
         });
-        let rendered = render_pages(
-            &pages,
-            data,
-            env,
-            out,
-            progress,
-            cache,
-            [&written, &unchanged],
-        );
+        let rendered = render_pages(&pages, data, env, out, progress, cache, &tally);
         (rendered, search.join())
     });
     rendered?;
@@ -214,21 +205,32 @@ pub(crate) fn render_site_with(
     timings
         .phases
         .push(("  of which search (beside)", search.seconds));
+    tally.stages.report(&mut timings);
     Ok(BuildSummary {
         servers: data.catalogue.servers.len(),
         tools: data.catalogue.tool_count(),
         pages: pages.len(),
-        written: written.into_inner() + search.written,
-        unchanged: unchanged.into_inner() + search.unchanged,
+        written: tally.written.into_inner() + search.written,
+        unchanged: tally.unchanged.into_inner() + search.unchanged,
         search,
         timings,
         ..BuildSummary::default()
     })
 }
 
-/// Renders and writes `pages` in parallel, counting files written and left unchanged.
-/// Each rayon worker renders into one reused buffer, with its own cache of table rows
-/// ([`ThreadRows`]).
+/// What the render threads count as they go.
+#[derive(Default)]
+struct Tally {
+    /// Files written because they were new or changed.
+    written: AtomicUsize,
+    /// Files whose bytes were already there.
+    unchanged: AtomicUsize,
+    /// Time spent in each stage of making a page.
+    stages: Stages,
+}
+
+/// Renders and writes `pages` in parallel, counting into `tally`. Each rayon worker renders
+/// into one reused buffer, with its own cache of table rows ([`ThreadRows`]).
 fn render_pages(
     pages: &[Page],
     data: &SiteData,
@@ -236,17 +238,17 @@ fn render_pages(
     out: &dyn Output,
     progress: &dyn Progress,
     cache: Option<&BuildCache>,
-    [written, unchanged]: [&AtomicUsize; 2],
+    tally: &Tally,
 ) -> Result<(), BuildError> {
     let rows = ThreadRows::new(env);
     pages.par_iter().try_for_each_init(
         || Vec::with_capacity(64 * 1024),
         |buffer, page| {
-            let file = page.file(data);
-            let outcome = render_or_reuse(page, data, &mut rows.get(), cache, out, &file, buffer)?;
+            let stages = &tally.stages;
+            let outcome = render_or_reuse(page, data, &mut rows.get(), cache, stages, out, buffer)?;
             let count = match outcome {
-                None | Some(Written::Unchanged) => unchanged,
-                Some(Written::Changed) => written,
+                None | Some(Written::Unchanged) => &tally.unchanged,
+                Some(Written::Changed) => &tally.written,
             };
             count.fetch_add(1, Ordering::Relaxed);
             progress.tick();
@@ -255,22 +257,28 @@ fn render_pages(
     )
 }
 
-/// Renders `page` into `buffer` and writes it as `file`, unless `cache` says `out` already
+/// Renders `page` into `buffer` and writes it to its file, unless `cache` says `out` already
 /// holds exactly these bytes (then `None`: nothing rendered, and `out` is told the file is
 /// kept, see [`Output::reuse`], so the stale-file cleanup leaves it and its compressed
-/// copies alone).
+/// copies alone). Each stage's time goes to `stages`.
 fn render_or_reuse(
     page: &Page,
     data: &SiteData,
     rows: &mut Rows,
     cache: Option<&BuildCache>,
+    stages: &Stages,
     out: &dyn Output,
-    file: &str,
     buffer: &mut Vec<u8>,
 ) -> Result<Option<Written>, BuildError> {
-    let io = |source| BuildError::Io {
-        path: file.into(),
-        source,
+    let file = &page.file(data);
+    let write = |bytes: &[u8]| {
+        stages
+            .time(Stage::Write, || out.write(file, bytes))
+            .map(Some)
+            .map_err(|source| BuildError::Io {
+                path: file.into(),
+                source,
+            })
     };
     // A page of a server whose fingerprint is unchanged since the last build, and whose
     // file is still there, already holds the bytes this build would render.
@@ -284,9 +292,16 @@ fn render_or_reuse(
             return Ok(None);
         }
     }
-    if let Some(text) = page.generated(data) {
-        return out.write(file, text?.as_bytes()).map(Some).map_err(io);
+    if let Some(text) = stages.time(Stage::Context, || page.generated(data)) {
+        return write(text?.as_bytes());
     }
+    let env = rows.env();
+    let context = |rows: &mut Rows| stages.time(Stage::Context, || page.context(data, rows));
+    let render = |context, buffer: &mut Vec<u8>| {
+        stages.time(Stage::Template, || {
+            render_context_into(page, context, file, env, buffer)
+        })
+    };
     buffer.clear();
     match cache {
         Some(cache) if owner.is_none() => {
@@ -296,21 +311,21 @@ fn render_or_reuse(
                     return Ok(None);
                 }
                 buffer.clear();
-                render_page_into(page, data, rows, file, buffer)?;
+                render(context(rows)?, buffer)?;
             } else {
                 // Other pages of the whole site are cheap to describe and costly to render:
                 // their context decides.
-                let context = page.context(data, rows)?;
+                let context = context(rows)?;
                 if cache.page_unchanged(file, &context, buffer) && out.reuse(file) {
                     return Ok(None);
                 }
                 buffer.clear();
-                render_context_into(page, context, file, rows.env(), buffer)?;
+                render(context, buffer)?;
             }
         }
-        _ => render_page_into(page, data, rows, file, buffer)?,
+        _ => render(context(rows)?, buffer)?,
     }
-    out.write(file, buffer).map(Some).map_err(io)
+    write(buffer.as_slice())
 }
 
 /// Renders one page with `env` (`file` is its output path, for error messages). `build`,

@@ -1,5 +1,6 @@
 //! Where a build's time went, phase by phase (`toolpages build --timings`).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Wall-clock seconds of each phase of a build, in the order the phases ran.
@@ -41,5 +42,56 @@ impl std::fmt::Display for Timings {
             writeln!(f, "  {phase:<28} {seconds:>8.3} s")?;
         }
         Ok(())
+    }
+}
+
+/// Seconds the render threads spent in each stage of making a page, summed over the threads
+/// (so together they can exceed the phase's wall time): what a faster build has to cut.
+/// Time a thread was preempted inside a stage counts too.
+#[derive(Debug, Default)]
+pub struct Stages {
+    /// Building contexts (catalogue text, policies written and validated, table rows) and
+    /// the texts of generated files, in nanoseconds.
+    context: AtomicU64,
+    /// MiniJinja rendering the page templates, in nanoseconds.
+    template: AtomicU64,
+    /// Handing the bytes to the output (creating and writing files), in nanoseconds.
+    write: AtomicU64,
+}
+
+/// A stage of [`Stages`].
+#[derive(Debug, Clone, Copy)]
+pub enum Stage {
+    /// [`Stages::context`].
+    Context,
+    /// [`Stages::template`].
+    Template,
+    /// [`Stages::write`].
+    Write,
+}
+
+impl Stages {
+    /// Runs `work`, adding its duration to `stage`.
+    pub fn time<T>(&self, stage: Stage, work: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let result = work();
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let counter = match stage {
+            Stage::Context => &self.context,
+            Stage::Template => &self.template,
+            Stage::Write => &self.write,
+        };
+        counter.fetch_add(nanos, Ordering::Relaxed);
+        result
+    }
+
+    /// Appends one `  of which ...` line per stage to `timings`.
+    pub fn report(&self, timings: &mut Timings) {
+        let seconds = |counter: &AtomicU64| counter.load(Ordering::Relaxed) as f64 / 1e9;
+        timings.phases.extend([
+            ("  contexts (thread s)", seconds(&self.context)),
+            ("  templates (thread s)", seconds(&self.template)),
+            ("  writes (thread s)", seconds(&self.write)),
+        ]);
     }
 }
