@@ -3,7 +3,7 @@
 //! Data flows one way: [`catalogue`] loads servers and tools → [`analysis`] classifies each
 //! tool ([`classify`]) and decides its sample policy ([`policy`]) → [`site`] plans every page,
 //! renders it with MiniJinja and writes it. [`import`] adds servers to the catalogue from
-//! the servers themselves; [`catalogue::lint`] finds defects in the data.
+//! the servers themselves; [`catalogue::lint()`] finds defects in the data.
 
 pub mod analysis;
 pub mod catalogue;

@@ -3,7 +3,7 @@
 //! [`load`] reads a content folder (JSON Lines files and one JSON file per server under
 //! `servers/`) into a [`Catalogue`], collecting every [`Problem`] with its file, line, server
 //! and tool instead of stopping at the first. [`schema`] turns a tool's `inputSchema` into the
-//! flat parameter rows a page shows. [`lint`] finds defects in data that loads.
+//! flat parameter rows a page shows. [`lint()`] finds defects in data that loads.
 
 mod fields;
 pub mod front_matter;

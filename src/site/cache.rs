@@ -14,7 +14,7 @@
 //!   analysis: classification, evidence and policy);
 //! - its routes (slugs can depend on other servers through collisions);
 //! - what its tool pages show of other servers: the tools of the same name elsewhere
-//!   ([`browse::same_name_elsewhere`]), each by the same inputs (entry digest, route,
+//!   (`browse::same_name_elsewhere`), each by the same inputs (entry digest, route,
 //!   review), and their count;
 //! - the attack patterns linked from each of its tools' categories.
 //!
@@ -80,7 +80,7 @@ pub struct BuildCache {
 
 impl BuildCache {
     /// Reads the cache of the output folder `output`, fingerprints every server of `data`
-    /// and sets the file aside (see [`StateFile`]): it is stored again by
+    /// and sets the file aside (see `StateFile`): it is stored again by
     /// [`BuildCache::save`] once the build succeeds. `templates` is the site's templates folder, `assets` the static files the
     /// pages link to. A missing or unreadable cache means every page is rendered; only
     /// failing to remove the file is an error.
@@ -288,7 +288,7 @@ impl<'a> Inputs<'a> {
     }
 
     /// Of server `s`'s page, policy files, `llms.txt` and `tools.json`: the build, its
-    /// routes and its tools' inputs ([`write_tool_inputs`]).
+    /// routes and its tools' inputs (`write_tool_inputs`).
     pub fn server(&self, s: usize, buffer: &mut Vec<u8>) -> blake3::Hash {
         buffer.clear();
         buffer.extend_from_slice(self.build.as_bytes());
@@ -301,7 +301,7 @@ impl<'a> Inputs<'a> {
 
     /// Of the page of tool `t` of server `s`, whose fingerprint is `server`: that, plus the
     /// attack patterns of the tool's category and the tools of the same name elsewhere
-    /// ([`browse::same_name_elsewhere`]: each one's inputs, and their count).
+    /// (`browse::same_name_elsewhere`: each one's inputs, and their count).
     pub fn tool_page(
         &self,
         server: &blake3::Hash,
@@ -324,7 +324,7 @@ impl<'a> Inputs<'a> {
     }
 
     /// Of the category or risk listing `page`, written at `file`: the build, the file and
-    /// what the page shows (see [`listing_inputs`]). `None` for other pages.
+    /// what the page shows (see `listing_inputs`). `None` for other pages.
     pub fn listing(&self, file: &str, page: &Page, buffer: &mut Vec<u8>) -> Option<blake3::Hash> {
         listing_fingerprint(&self.build, file, page, self.data, buffer)
     }
@@ -347,7 +347,7 @@ fn listing_fingerprint(
 
 /// Writes what a category or risk listing page shows, for [`BuildCache::listing_unchanged`]:
 /// the page, the counts it shows (its own; for a level, each of its categories'), for a
-/// category its attack patterns, and the inputs ([`write_tool_inputs`]) of every tool it
+/// category its attack patterns, and the inputs (`write_tool_inputs`) of every tool it
 /// lists, in order (a tool's summary is made from them). `None` for other pages.
 fn listing_inputs(page: &Page, data: &SiteData, buffer: &mut Vec<u8>) -> Option<()> {
     let (refs, n) = match *page {

@@ -1,5 +1,5 @@
 //! The policy validator: every rule of the project's policy spec for PolicyLayer
-//! `policy.json` ([`policylayer`]) and Intercept `intercept.yaml` ([`intercept`]).
+//! `policy.json` (`policylayer`) and Intercept `intercept.yaml` (`intercept`).
 //!
 //! Stricter than the proxies on purpose where they are silent: Intercept ignores unknown
 //! keys, so a misspelt or invented key (`validate:`, `reason:`, `action: allow`) looks

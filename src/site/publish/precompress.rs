@@ -115,7 +115,7 @@ pub fn gzip(bytes: &[u8]) -> io::Result<Vec<u8>> {
     encoder.finish()
 }
 
-/// Brotli at [`BROTLI_QUALITY`].
+/// Brotli at `BROTLI_QUALITY`.
 pub fn brotli(bytes: &[u8]) -> io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() / 4);
     {

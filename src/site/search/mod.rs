@@ -207,7 +207,7 @@ struct ShardNote {
     files: Vec<(String, u64)>,
 }
 
-/// The note a shard's bundle keeps about itself (see [`ShardNote`]), under its folder.
+/// The note a shard's bundle keeps about itself (see `ShardNote`), under its folder.
 pub const SHARD_NOTE: &str = "toolpages-shard.json";
 
 /// Indexes the servers `servers` into the bundle `BUNDLE_DIR/path` (`first`: the bundle
