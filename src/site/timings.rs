@@ -59,14 +59,14 @@ pub struct Stages {
     write: AtomicU64,
 }
 
-/// A stage of [`Stages`].
+/// A stage of making a page ([`Stages`]).
 #[derive(Debug, Clone, Copy)]
 pub enum Stage {
-    /// [`Stages::context`].
+    /// Building the context, or the text of a generated file.
     Context,
-    /// [`Stages::template`].
+    /// Rendering the template.
     Template,
-    /// [`Stages::write`].
+    /// Writing the file.
     Write,
 }
 
@@ -85,7 +85,7 @@ impl Stages {
         result
     }
 
-    /// Appends one `  of which ...` line per stage to `timings`.
+    /// Appends one line per stage to `timings`, indented under the render phase.
     pub fn report(&self, timings: &mut Timings) {
         let seconds = |counter: &AtomicU64| counter.load(Ordering::Relaxed) as f64 / 1e9;
         timings.phases.extend([
