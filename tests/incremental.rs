@@ -392,7 +392,11 @@ fn timings_split_the_render_into_stages() {
     let content = content();
     let out = tempfile::tempdir().unwrap();
     let stage = |summary: &BuildSummary, name: &str| {
-        let found = summary.timings.phases.iter().find(|(p, _)| p.contains(name));
+        let found = summary
+            .timings
+            .phases
+            .iter()
+            .find(|(p, _)| p.contains(name));
         found.map(|&(_, seconds)| seconds).unwrap()
     };
     let first = build_into(content.path(), out.path());
@@ -400,7 +404,11 @@ fn timings_split_the_render_into_stages() {
     let threads = rayon::current_num_threads() as f64;
     for name in ["contexts", "templates", "writes"] {
         let seconds = stage(&first, name);
-        assert!(seconds > 0.0 && seconds <= render * threads, "{name}: {:?}", first.timings);
+        assert!(
+            seconds > 0.0 && seconds <= render * threads,
+            "{name}: {:?}",
+            first.timings
+        );
     }
     let again = build_into(content.path(), out.path());
     assert_eq!(again.written, 0, "{again:?}");
