@@ -163,7 +163,7 @@ fn bench_one(
     let mut floor_cmd = Command::new(std::env::current_exe().map_err(|e| e.to_string())?);
     floor_cmd.arg("--floor").arg(&site);
     let (floor_cost, floor_out) = measure::run(floor_cmd, &dir.join("floor.log"))?;
-    let (floor, recycled) = parse_floor(&floor_out, floor_cost)?;
+    let (floor, after_delete) = parse_floor(&floor_out, floor_cost)?;
     let row = |run: &str, cost: Cost, written: u64, pages: Option<usize>| {
         let rate = pages.map_or(files as f64, |p| p as f64) / cost.wall;
         println!(
@@ -179,7 +179,7 @@ fn bench_one(
     };
     row("full build", full, built.written, Some(built.pages));
     row("floor", floor, files, None);
-    row("floor, memory just freed", recycled, files, None);
+    row("floor, old files deleted first", after_delete, files, None);
     let (again, same) = build()?;
     row("rebuild, no change", again, same.written, Some(same.pages));
     edit_one_server(&content.join("catalogue.jsonl"))?;
@@ -255,14 +255,16 @@ fn edit_one_server(catalogue: &Path) -> Result<(), String> {
 
 /// `bench --floor DIR`: reads DIR into memory, then recreates it twice and prints the wall
 /// and CPU seconds of each recreation alone:
-/// - `fresh`: the old tree is first moved aside (it is removed at the end), so the files go
-///   into memory nobody used a moment ago, as a build's output does;
-/// - `recycled`: the fresh copy is deleted and the tree written again at once, into the
-///   memory just freed.
+/// - the floor: the old tree is first moved aside (and removed at the end), so nothing is
+///   deleted before or while the files are created, as in a full build into an empty folder;
+/// - `deleted_`: that copy is deleted and the tree created again at once, which is how the
+///   floor was measured before 22 November 2026.
 ///
-/// On a virtual machine that hands freed memory back to its host (this machine's balloon
-/// does), the two differ: tmpfs pages the guest has not touched lately cost a host page
-/// fault each. `× floor` compares with the fresh recreation, the condition the build meets.
+/// The two answer differently for reasons outside toolpages. On tmpfs, the second reuses
+/// the memory just freed, while a virtual machine that hands freed memory back to its host
+/// (this machine's balloon does) pays a host page fault for each page it has not touched
+/// lately; on the disk, deleting 100,000 files first costs ext4 more than creating them.
+/// `× floor` compares with the first, the condition a full build meets.
 fn floor_child() -> Result<(), String> {
     let dir = PathBuf::from(std::env::args().nth(2).ok_or("--floor needs a folder")?);
     let tree = floor::Tree::read(&dir)?;
@@ -281,16 +283,16 @@ fn floor_child() -> Result<(), String> {
     };
     let fresh = timed("")?;
     remove(&dir)?;
-    let recycled = timed("recycled_")?;
+    let deleted = timed("deleted_")?;
     remove(&aside)?;
-    println!("floor {fresh} {recycled}");
+    println!("floor {fresh} {deleted}");
     // The process exits without freeing the tree: freeing is not part of the floor.
     std::mem::forget(tree);
     Ok(())
 }
 
-/// The two recreations a `--floor` child printed: (fresh, recycled), each with the child's
-/// peak RSS.
+/// The two recreations a `--floor` child printed (the floor, then after deleting), each
+/// with the child's peak RSS.
 fn parse_floor(output: &str, child: Cost) -> Result<(Cost, Cost), String> {
     let line = output
         .lines()
@@ -312,7 +314,7 @@ fn parse_floor(output: &str, child: Cost) -> Result<(Cost, Cost), String> {
         }),
         _ => Err(format!("cannot read `{line}`")),
     };
-    Ok((cost("")?, cost("recycled_")?))
+    Ok((cost("")?, cost("deleted_")?))
 }
 
 fn mkdir(dir: &Path) -> Result<(), String> {
