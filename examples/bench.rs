@@ -257,8 +257,8 @@ fn edit_one_server(catalogue: &Path) -> Result<(), String> {
 /// and CPU seconds of each recreation alone:
 /// - the floor: the old tree is first moved aside (and removed at the end), so nothing is
 ///   deleted before or while the files are created, as in a full build into an empty folder;
-/// - `deleted_`: that copy is deleted and the tree created again at once, which is how the
-///   floor was measured before 22 November 2026.
+/// - `deleted_`: that copy is deleted and the tree created again at once, which was the
+///   benchmark's only floor until 21 November 2026.
 ///
 /// The two answer differently for reasons outside toolpages. On tmpfs, the second reuses
 /// the memory just freed, while a virtual machine that hands freed memory back to its host
