@@ -295,13 +295,6 @@ fn render_or_reuse(
     if let Some(text) = stages.time(Stage::Context, || page.generated(data)) {
         return write(text?.as_bytes());
     }
-    let env = rows.env();
-    let context = |rows: &mut Rows| stages.time(Stage::Context, || page.context(data, rows));
-    let render = |context, buffer: &mut Vec<u8>| {
-        stages.time(Stage::Template, || {
-            render_context_into(page, context, file, env, buffer)
-        })
-    };
     buffer.clear();
     match cache {
         Some(cache) if owner.is_none() => {
@@ -311,19 +304,19 @@ fn render_or_reuse(
                     return Ok(None);
                 }
                 buffer.clear();
-                render(context(rows)?, buffer)?;
+                render_page_into(page, data, rows, stages, file, buffer)?;
             } else {
                 // Other pages of the whole site are cheap to describe and costly to render:
                 // their context decides.
-                let context = context(rows)?;
+                let context = stages.time(Stage::Context, || page.context(data, rows))?;
                 if cache.page_unchanged(file, &context, buffer) && out.reuse(file) {
                     return Ok(None);
                 }
                 buffer.clear();
-                render(context, buffer)?;
+                render_context_into(page, context, file, rows.env(), stages, buffer)?;
             }
         }
-        _ => render(context(rows)?, buffer)?,
+        _ => render_page_into(page, data, rows, stages, file, buffer)?,
     }
     write(buffer.as_slice())
 }
@@ -347,34 +340,38 @@ pub(crate) fn render_page_with(
     file: &str,
 ) -> Result<String, BuildError> {
     let mut buffer = Vec::new();
-    render_page_into(page, data, rows, file, &mut buffer)?;
+    render_page_into(page, data, rows, &Stages::default(), file, &mut buffer)?;
     // Templates and generated texts are UTF-8 strings, so this never replaces anything.
     Ok(String::from_utf8(buffer)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
-/// [`render_page`], appending the bytes to `buffer` (reused across pages by the build).
+/// [`render_page`], appending the bytes to `buffer` (reused across pages by the build) and
+/// the time of each stage to `stages`.
 fn render_page_into(
     page: &Page,
     data: &SiteData,
     rows: &mut Rows,
+    stages: &Stages,
     file: &str,
     buffer: &mut Vec<u8>,
 ) -> Result<(), BuildError> {
-    if let Some(text) = page.generated(data) {
+    if let Some(text) = stages.time(Stage::Context, || page.generated(data)) {
         buffer.extend_from_slice(text?.as_bytes());
         return Ok(());
     }
-    let context = page.context(data, rows)?;
-    render_context_into(page, context, file, rows.env(), buffer)
+    let context = stages.time(Stage::Context, || page.context(data, rows))?;
+    render_context_into(page, context, file, rows.env(), stages, buffer)
 }
 
-/// Renders the template of `page` with `context`, appending to `buffer`.
+/// Renders the template of `page` with `context`, appending to `buffer` and the time to
+/// `stages`.
 fn render_context_into(
     page: &Page,
     context: minijinja::Value,
     file: &str,
     env: &Environment<'static>,
+    stages: &Stages,
     buffer: &mut Vec<u8>,
 ) -> Result<(), BuildError> {
     let fail = |e: minijinja::Error| BuildError::Render {
@@ -382,11 +379,12 @@ fn render_context_into(
         template: page.template().to_owned(),
         message: render_error_text(&e),
     };
-    env.get_template(page.template())
-        .map_err(fail)?
-        .render_captured_to(context, buffer)
-        .map_err(fail)?;
-    Ok(())
+    stages.time(Stage::Template, || {
+        env.get_template(page.template())
+            .and_then(|template| template.render_captured_to(context, buffer))
+            .map(drop)
+            .map_err(fail)
+    })
 }
 
 /// A MiniJinja error with its chain of causes and the template line, on one line each.
