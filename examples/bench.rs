@@ -7,7 +7,7 @@
 //! cargo build --release && cargo run --release --example bench -- \
 //!     --tools 10000,100000,500000 --out-dir /dev/shm/tp-bench [--disk-dir target/tp-bench] \
 //!     [--seed 1] [--catalogue content/catalogue.jsonl] [--bin target/release/toolpages] \
-//!     [--build-arg ARG]...
+//!     [--build-arg ARG]... [--floor-chunk-mb MB]
 //! ```
 //!
 //! Each size is generated once under `--out-dir`; each folder given (`--out-dir` is on tmpfs
@@ -54,6 +54,10 @@ struct Args {
     /// A flag for `toolpages build` (repeatable), such as `--build-arg --no-search`.
     #[arg(long = "build-arg", allow_hyphen_values = true)]
     build_args: Vec<String>,
+    /// Measure the floor in parts of this many megabytes, each deleted and created again,
+    /// even when the whole site and a second copy would fit (chosen on its own otherwise).
+    #[arg(long)]
+    floor_chunk_mb: Option<u64>,
 }
 
 /// A size such as `100000` or `100_000`.
@@ -86,6 +90,7 @@ struct Settings {
     catalogue: PathBuf,
     bin: PathBuf,
     build_args: Vec<String>,
+    floor_chunk_mb: Option<u64>,
 }
 
 fn run(args: Args) -> Result<(), String> {
@@ -104,6 +109,7 @@ fn run(args: Args) -> Result<(), String> {
             .bin
             .unwrap_or_else(|| root.join("target/release/toolpages")),
         build_args: args.build_args,
+        floor_chunk_mb: args.floor_chunk_mb,
     };
     if !settings.bin.is_file() {
         return Err(format!(
@@ -162,8 +168,10 @@ fn bench_one(
     let (files, bytes) = floor::count(&site);
     let mut floor_cmd = Command::new(std::env::current_exe().map_err(|e| e.to_string())?);
     floor_cmd.arg("--floor").arg(&site);
+    floor_cmd.args(settings.floor_chunk_mb.map(|mb| mb.to_string()));
     let (floor_cost, floor_out) = measure::run(floor_cmd, &dir.join("floor.log"))?;
-    let (floor, after_delete) = parse_floor(&floor_out, floor_cost)?;
+    let floors = parse_floor(&floor_out, floor_cost)?;
+    let floor = floors[0].1;
     let row = |run: &str, cost: Cost, written: u64, pages: Option<usize>| {
         let rate = pages.map_or(files as f64, |p| p as f64) / cost.wall;
         println!(
@@ -178,8 +186,9 @@ fn bench_one(
         );
     };
     row("full build", full, built.written, Some(built.pages));
-    row("floor", floor, files, None);
-    row("floor, old files deleted first", after_delete, files, None);
+    for (label, cost) in &floors {
+        row(label, *cost, files, None);
+    }
     let (again, same) = build()?;
     row("rebuild, no change", again, same.written, Some(same.pages));
     edit_one_server(&content.join("catalogue.jsonl"))?;
@@ -253,68 +262,117 @@ fn edit_one_server(catalogue: &Path) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", catalogue.display()))
 }
 
-/// `bench --floor DIR`: reads DIR into memory, then recreates it twice and prints the wall
-/// and CPU seconds of each recreation alone:
-/// - the floor: the old tree is first moved aside (and removed at the end), so nothing is
-///   deleted before or while the files are created, as in a full build into an empty folder;
-/// - `deleted_`: that copy is deleted and the tree created again at once, which was the
-///   benchmark's only floor until 21 November 2026.
+/// `bench --floor DIR [CHUNK_MB]`: measures the floor of the site in DIR and prints one
+/// `floor <kind> wall=<s> cpu=<s>` line per measurement, each the creation alone:
+/// - `fresh`: the site is read into memory and the old tree moved aside (removed at the
+///   end), so nothing is deleted before or while the files are created, as in a full build
+///   into an empty folder;
+/// - `deleted`: that copy is deleted and the tree created again at once, which was the
+///   benchmark's only floor until 21 November 2026;
+/// - `chunked` (instead of both, when the site and a second copy do not fit in memory or on
+///   the file system, see [`floor::plan`], or when CHUNK_MB is given): each part of the site
+///   is read, deleted and created again, and the creation times are added up.
 ///
-/// The two answer differently for reasons outside toolpages. On tmpfs, the second reuses
-/// the memory just freed, while a virtual machine that hands freed memory back to its host
-/// (this machine's balloon does) pays a host page fault for each page it has not touched
-/// lately; on the disk, deleting 100,000 files first costs ext4 more than creating them.
-/// `× floor` compares with the first, the condition a full build meets.
+/// `fresh` and `deleted` answer differently for reasons outside toolpages. On tmpfs,
+/// `deleted` reuses the memory just freed, while a virtual machine that hands freed memory
+/// back to its host (this machine's balloon does) pays a host page fault for each page it has
+/// not touched lately; on the disk, deleting 100,000 files first costs ext4 more than
+/// creating them. `× floor` compares with the first line, `fresh` when it was measured.
 fn floor_child() -> Result<(), String> {
-    let dir = PathBuf::from(std::env::args().nth(2).ok_or("--floor needs a folder")?);
-    let tree = floor::Tree::read(&dir)?;
-    let mut aside = dir.clone().into_os_string();
+    let mut args = std::env::args().skip(2);
+    let dir = PathBuf::from(args.next().ok_or("--floor needs a folder")?);
+    let chunk_mb = args
+        .next()
+        .map(|mb| {
+            mb.parse::<u64>()
+                .map_err(|e| format!("chunk size `{mb}`: {e}"))
+        })
+        .transpose()?;
+    let (_, bytes) = floor::count(&dir);
+    match floor::plan(&dir, bytes, chunk_mb) {
+        floor::Floor::Whole => whole_floor(&dir),
+        floor::Floor::Chunked(limit) => chunked_floor(&dir, limit),
+    }
+}
+
+/// The `fresh` and `deleted` floors of [`floor_child`].
+fn whole_floor(dir: &Path) -> Result<(), String> {
+    let tree = floor::Tree::read(&[dir.to_path_buf()])?;
+    let mut aside = dir.to_path_buf().into_os_string();
     aside.push(".floor-old");
     let aside = PathBuf::from(aside);
     remove(&aside)?;
-    std::fs::rename(&dir, &aside).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let timed = |label: &str| -> Result<String, String> {
+    std::fs::rename(dir, &aside).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let timed = |kind: &str| -> Result<(), String> {
         let cpu = measure::own_cpu();
-        let wall = tree.create(&dir)?;
-        Ok(format!(
-            "{label}wall={wall} {label}cpu={}",
-            measure::own_cpu() - cpu
-        ))
+        let wall = tree.create()?;
+        println!("floor {kind} wall={wall} cpu={}", measure::own_cpu() - cpu);
+        Ok(())
     };
-    let fresh = timed("")?;
-    remove(&dir)?;
-    let deleted = timed("deleted_")?;
+    timed("fresh")?;
+    remove(dir)?;
+    timed("deleted")?;
     remove(&aside)?;
-    println!("floor {fresh} {deleted}");
     // The process exits without freeing the tree: freeing is not part of the floor.
     std::mem::forget(tree);
     Ok(())
 }
 
-/// The two recreations a `--floor` child printed (the floor, then after deleting), each
-/// with the child's peak RSS.
-fn parse_floor(output: &str, child: Cost) -> Result<(Cost, Cost), String> {
-    let line = output
+/// The `chunked` floor of [`floor_child`], in parts of at most `limit` bytes.
+fn chunked_floor(dir: &Path, limit: u64) -> Result<(), String> {
+    let chunks = floor::chunks(dir, limit)?;
+    let (mut wall, mut cpu) = (0.0, 0.0);
+    for parts in &chunks {
+        let tree = floor::Tree::read(parts)?;
+        floor::Tree::remove(parts)?;
+        let before = measure::own_cpu();
+        wall += tree.create()?;
+        cpu += measure::own_cpu() - before;
+    }
+    println!(
+        "floor chunked wall={wall} cpu={cpu} parts={} mb={}",
+        chunks.len(),
+        limit >> 20
+    );
+    Ok(())
+}
+
+/// The floors a `--floor` child printed, in order, each as its row's label and cost (with
+/// the child's peak RSS). Fails when there is none.
+fn parse_floor(output: &str, child: Cost) -> Result<Vec<(String, Cost)>, String> {
+    let floors: Vec<(String, Cost)> = output
         .lines()
-        .find(|l| l.starts_with("floor "))
-        .ok_or_else(|| format!("no floor line in:\n{output}"))?;
-    let value = |key: &str| -> Option<f64> {
-        line.split(' ')
-            .find_map(|w| w.strip_prefix(key))
-            .and_then(|v| v.parse().ok())
-    };
-    let cost = |prefix: &str| match (
-        value(&format!("{prefix}wall=")),
-        value(&format!("{prefix}cpu=")),
-    ) {
-        (Some(wall), Some(cpu)) => Ok(Cost {
-            wall,
-            cpu,
-            peak_rss: child.peak_rss,
-        }),
-        _ => Err(format!("cannot read `{line}`")),
-    };
-    Ok((cost("")?, cost("deleted_")?))
+        .filter_map(|line| line.strip_prefix("floor "))
+        .map(|line| {
+            let value = |key: &str| -> Option<f64> {
+                line.split(' ')
+                    .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
+                    .and_then(|v| v.parse().ok())
+            };
+            let (Some(wall), Some(cpu)) = (value("wall"), value("cpu")) else {
+                return Err(format!("cannot read `floor {line}`"));
+            };
+            let label = match line.split(' ').next() {
+                Some("fresh") => "floor".to_owned(),
+                Some("deleted") => "floor, old files deleted first".to_owned(),
+                _ => format!(
+                    "floor, old files deleted first, in {} parts of up to {} MB",
+                    value("parts").unwrap_or(0.0),
+                    value("mb").unwrap_or(0.0)
+                ),
+            };
+            let cost = Cost {
+                wall,
+                cpu,
+                peak_rss: child.peak_rss,
+            };
+            Ok((label, cost))
+        })
+        .collect::<Result<_, String>>()?;
+    if floors.is_empty() {
+        return Err(format!("no floor line in:\n{output}"));
+    }
+    Ok(floors)
 }
 
 fn mkdir(dir: &Path) -> Result<(), String> {
