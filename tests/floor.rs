@@ -80,7 +80,7 @@ fn chunks_cover_the_site_once_and_recreate_it_byte_for_byte() {
     assert_eq!(snapshot(&root), before);
 
     // The whole site at once, created where it was after the old copy is gone.
-    let tree = floor::Tree::read(&[root.clone()]).unwrap();
+    let tree = floor::Tree::read(std::slice::from_ref(&root)).unwrap();
     std::fs::remove_dir_all(&root).unwrap();
     tree.create().unwrap();
     assert_eq!(snapshot(&root), before);
