@@ -141,7 +141,8 @@ fn file_system(path: &Path) -> Option<(u64, bool)> {
 /// Splits the site under `root` into parts of at most `limit` bytes each where it can
 /// (a single file larger than `limit` is a part of its own), grouped into chunks of about
 /// `limit` bytes: a folder that fits is one part, a larger one is split into its entries.
-/// Every file and folder under `root` is in exactly one part; `root` itself is not.
+/// Every file under `root`, and every folder that was not split, lies in exactly one part;
+/// `root` and the split folders are in none (they stay while their entries are measured).
 pub fn chunks(root: &Path, limit: u64) -> Result<Vec<Vec<PathBuf>>, String> {
     let mut parts = Vec::new();
     split(root, limit, &mut parts)?;
