@@ -19,8 +19,8 @@ pub struct Cost {
 /// the log's tail when the exit status is not 0.
 ///
 /// First waits, untimed, for the data earlier runs left in the page cache to reach the disk
-/// (`sync(2)`): after the floor wrote 26 GB of a 500,000-tool site, the next rebuild on the
-/// disk took 62 s (55 CPU s, the kernel reclaiming memory under it) instead of 11–13 s.
+/// (`sync(2)`), so that one run's writes are not flushed during the next (the floor of a
+/// 500,000-tool site writes 26 GB).
 pub fn run(mut command: Command, log: &Path) -> Result<(Cost, String), String> {
     // SAFETY: sync(2) takes no arguments and cannot fail.
     unsafe { libc::sync() };
