@@ -292,9 +292,6 @@ fn render_or_reuse(
             return Ok(None);
         }
     }
-    if let Some(text) = stages.time(Stage::Context, || page.generated(data)) {
-        return write(text?.as_bytes());
-    }
     buffer.clear();
     match cache {
         Some(cache) if owner.is_none() => {
@@ -316,6 +313,8 @@ fn render_or_reuse(
                 render_context_into(page, context, file, rows.env(), stages, buffer)?;
             }
         }
+        // Without a cache, every page; with one, a server's pages not kept above (its
+        // generated policy files too: `render_page_into` copies their text as is).
         _ => render_page_into(page, data, rows, stages, file, buffer)?,
     }
     write(buffer.as_slice())
