@@ -185,6 +185,14 @@ pub(crate) fn render_site_with(
     let mut clock = Stopwatch::start();
     let pages = plan(data);
     clock.lap(&mut timings, "plan");
+    if let Some(cache) = cache {
+        let files = pages.par_iter().filter_map(|page| {
+            let s = page.server()?;
+            Some((s, page.tool(), page.file(data)))
+        });
+        cache.prefetch(out, files);
+        clock.lap(&mut timings, "check kept pages");
+    }
     progress.start(pages.len());
     let tally = Tally::default();
     let (rendered, search) = std::thread::scope(|scope| {
@@ -284,11 +292,7 @@ fn render_or_reuse(
     // file is still there, already holds the bytes this build would render.
     let owner = page.server();
     if let (Some(s), Some(cache)) = (owner, cache) {
-        let tool = match *page {
-            Page::Tool(_, t) => Some(t),
-            _ => None,
-        };
-        if cache.keeps(s, tool, out, file) {
+        if cache.keeps(s, page.tool(), out, file) {
             return Ok(None);
         }
     }

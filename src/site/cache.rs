@@ -108,11 +108,32 @@ impl BuildCache {
     /// it: that build rendered it from exactly the same inputs and the file is still in
     /// `out` (which now counts it as produced, see [`Output::reuse`]).
     pub fn keeps(&self, s: usize, tool: Option<usize>, out: &dyn Output, file: &str) -> bool {
+        self.unchanged(s, tool) && out.reuse(file)
+    }
+
+    /// Whether the last build rendered server `s`'s files (the page of its tool `tool`, or
+    /// with `None` its other files) from exactly the inputs of this build.
+    fn unchanged(&self, s: usize, tool: Option<usize>) -> bool {
         let hash = self.current.get(s).and_then(|f| match tool {
             None => Some(&f.server),
             Some(t) => f.tools.get(t),
         });
-        hash.is_some_and(|hash| self.previous.contains(hash)) && out.reuse(file)
+        hash.is_some_and(|hash| self.previous.contains(hash))
+    }
+
+    /// Tells `out` which of `files` [`BuildCache::keeps`] will ask about (see
+    /// [`Output::prefetch`]): those whose fingerprint is unchanged. Each comes with its
+    /// server and, for a tool page, its tool.
+    pub fn prefetch(
+        &self,
+        out: &dyn Output,
+        files: impl ParallelIterator<Item = (usize, Option<usize>, String)>,
+    ) {
+        let kept: Vec<String> = files
+            .filter(|(s, tool, _)| self.unchanged(*s, *tool))
+            .map(|(_, _, file)| file)
+            .collect();
+        out.prefetch(&kept);
     }
 
     /// For a page outside any server (home, listings): whether the build that wrote the

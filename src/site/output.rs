@@ -1,10 +1,11 @@
 //! Where rendered files go: a folder on disk (written only when their bytes change) or
 //! memory (for `serve` and `check`). The same render code feeds both.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 /// What happened to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +34,13 @@ pub trait Output: Sync {
     fn read(&self, _path: &str) -> Option<Vec<u8>> {
         None
     }
+
+    /// Tells the output that [`Output::reuse`] is about to be asked about each of `paths`.
+    /// An output on disk then checks them all at once on many threads: with the file
+    /// system's cache cold (after a reboot, or after other programs filled the memory), each
+    /// check waits on the disk, and one at a time they were most of a no-change rebuild.
+    /// The answers stand until the path is written. Others ignore it.
+    fn prefetch(&self, _paths: &[String]) {}
 }
 
 /// Files under a folder on disk.
@@ -46,6 +54,9 @@ pub trait Output: Sync {
 #[derive(Debug)]
 pub struct DiskOutput {
     root: PathBuf,
+    /// Whether each path given to [`Output::prefetch`] is a file; taken out by the one
+    /// [`Output::reuse`] that asks about it, dropped when the path is written.
+    prefetched: Mutex<HashMap<String, bool>>,
 }
 
 impl DiskOutput {
@@ -54,6 +65,7 @@ impl DiskOutput {
         std::fs::create_dir_all(root)?;
         Ok(DiskOutput {
             root: root.to_path_buf(),
+            prefetched: Mutex::new(HashMap::new()),
         })
     }
 
@@ -61,10 +73,17 @@ impl DiskOutput {
     pub fn root(&self) -> &Path {
         &self.root
     }
+
+    fn prefetched(&self) -> MutexGuard<'_, HashMap<String, bool>> {
+        // A panic while holding the lock cannot leave the map half-updated (one insert or
+        // remove), so a poisoned lock is still usable.
+        self.prefetched.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 impl Output for DiskOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<Written> {
+        self.prefetched().remove(path);
         let target = self.root.join(path);
         let created = match create_new(&target, bytes) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => match target.parent() {
@@ -92,13 +111,39 @@ impl Output for DiskOutput {
     }
 
     fn reuse(&self, path: &str) -> bool {
-        self.root.join(path).is_file()
+        let prefetched = self.prefetched().remove(path);
+        prefetched.unwrap_or_else(|| self.root.join(path).is_file())
     }
 
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         std::fs::read(self.root.join(path)).ok()
     }
+
+    fn prefetch(&self, paths: &[String]) {
+        let check = || -> Vec<bool> {
+            paths
+                .par_iter()
+                .map(|path| self.root.join(path).is_file())
+                .collect()
+        };
+        // The threads wait on the disk, not the CPU: many requests in flight let it serve
+        // them together. Measured on this project's 2-core VM, cold cache, 107,000 pages:
+        // 14.0 s on one thread, 8.9 s on two, 3.5 s on 8, 2.7 s on 32.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(PREFETCH_THREADS)
+            .build();
+        let present = match pool {
+            Ok(pool) => pool.install(check),
+            Err(_) => check(),
+        };
+        let mut prefetched = self.prefetched();
+        prefetched.reserve(paths.len());
+        prefetched.extend(paths.iter().cloned().zip(present));
+    }
 }
+
+/// Threads [`DiskOutput`] checks prefetched paths on (see [`Output::prefetch`]).
+const PREFETCH_THREADS: usize = 32;
 
 /// Creates `path` with `bytes`; `AlreadyExists` when it is there, `NotFound` when its folder
 /// is missing. A failed write removes the partial file, so no truncated page stays behind.
@@ -192,5 +237,38 @@ mod tests {
             std::fs::read(dir.path().join("a/b/index.html")).unwrap(),
             b"two"
         );
+    }
+
+    /// `reuse` gives the answers of `prefetch` (as of the prefetch), until a path is
+    /// written; paths never prefetched are still checked on the disk.
+    #[test]
+    fn disk_output_reuses_the_answers_it_prefetched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = DiskOutput::new(dir.path()).unwrap();
+        for page in ["kept", "gone", "rewritten"] {
+            out.write(&format!("{page}/index.html"), b"x").unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join("folder/index.html")).unwrap();
+        let paths = ["kept", "gone", "rewritten", "missing", "folder"]
+            .map(|page| format!("{page}/index.html"));
+        out.prefetch(&paths);
+        std::fs::remove_file(dir.path().join("gone/index.html")).unwrap();
+        out.write("missing/index.html", b"new").unwrap();
+        std::fs::remove_file(dir.path().join("rewritten/index.html")).unwrap();
+        out.write("rewritten/index.html", b"y").unwrap();
+        std::fs::remove_file(dir.path().join("rewritten/index.html")).unwrap();
+        assert!(out.reuse("kept/index.html"));
+        assert!(out.reuse("gone/index.html"), "answered as of the prefetch");
+        assert!(
+            out.reuse("missing/index.html"),
+            "written since: asked again"
+        );
+        assert!(
+            !out.reuse("rewritten/index.html"),
+            "written since: asked again"
+        );
+        assert!(!out.reuse("folder/index.html"), "a folder is not a page");
+        assert!(!out.reuse("gone/index.html"), "each answer is given once");
+        assert!(!out.reuse("never/index.html"));
     }
 }

@@ -110,6 +110,14 @@ impl Page {
         }
     }
 
+    /// The tool whose page this is (its index on [`Page::server`]), or `None`.
+    pub fn tool(&self) -> Option<usize> {
+        match *self {
+            Page::Tool(_, t) => Some(t),
+            _ => None,
+        }
+    }
+
     /// The template that renders this page.
     pub fn template(&self) -> &'static str {
         match self {

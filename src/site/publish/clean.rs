@@ -73,6 +73,10 @@ impl Output for Tracked<'_> {
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         self.inner.read(path)
     }
+
+    fn prefetch(&self, paths: &[String]) {
+        self.inner.prefetch(paths);
+    }
 }
 
 /// Whether `root` may be cleaned: it holds the marker, or it is missing or empty (then the

@@ -106,8 +106,14 @@ pub fn write_all(
     out: &dyn Output,
     cache: Option<&BuildCache>,
 ) -> Result<(usize, usize), (String, std::io::Error)> {
-    plan(data, pages, max_urls)
-        .par_iter()
+    let plan = plan(data, pages, max_urls);
+    if let Some(cache) = cache {
+        let files = plan
+            .par_iter()
+            .filter_map(|g| Some((g.server()?, None, g.file(data))));
+        cache.prefetch(out, files);
+    }
+    plan.par_iter()
         .map(|g| {
             let file = g.file(data);
             if let (Some(s), Some(cache)) = (g.server(), cache) {

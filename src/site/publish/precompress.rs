@@ -78,23 +78,36 @@ impl Output for Precompressed<'_> {
     }
 
     /// A reused text file keeps its compressed copies too; when either copy is missing the
-    /// file is not reused, so it is written again and compressed.
+    /// file is not reused, so it is written again and compressed (then the copy found
+    /// first, and the file, are written through as well: marking them kept loses nothing).
     fn reuse(&self, path: &str) -> bool {
         if !is_text(path) {
             return self.inner.reuse(path);
         }
-        let Some(root) = &self.root else {
-            return false;
-        };
-        let copies = [format!("{path}.gz"), format!("{path}.br")];
-        copies.iter().all(|copy| root.join(copy).is_file())
+        self.root.is_some()
             && self.inner.reuse(path)
-            && copies.iter().all(|copy| self.inner.reuse(copy))
+            && copies(path).iter().all(|copy| self.inner.reuse(copy))
     }
 
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         self.inner.read(path)
     }
+
+    fn prefetch(&self, paths: &[String]) {
+        let with_copies: Vec<String> = paths
+            .iter()
+            .flat_map(|path| {
+                let copies = is_text(path).then(|| copies(path)).into_iter().flatten();
+                std::iter::once(path.clone()).chain(copies)
+            })
+            .collect();
+        self.inner.prefetch(&with_copies);
+    }
+}
+
+/// The compressed copies of text file `path`: `path.gz` and `path.br`.
+fn copies(path: &str) -> [String; 2] {
+    [format!("{path}.gz"), format!("{path}.br")]
 }
 
 /// Whether `path` is a text file that gets compressed copies.
@@ -172,5 +185,32 @@ mod tests {
             .modified()
             .unwrap();
         assert_eq!(before, after);
+    }
+
+    /// A text file is reused only with both copies, prefetched or not; the prefetch asks
+    /// the disk about the copies too.
+    #[test]
+    fn a_text_file_is_reused_with_both_copies() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = DiskOutput::new(dir.path()).unwrap();
+        let out = Precompressed::new(&disk, Some(dir.path()));
+        let page = "<p>hello, compressed world</p>\n".repeat(50);
+        for name in ["whole", "no-gz", "no-br"] {
+            out.write(&format!("{name}/index.html"), page.as_bytes())
+                .unwrap();
+        }
+        std::fs::remove_file(dir.path().join("no-gz/index.html.gz")).unwrap();
+        std::fs::remove_file(dir.path().join("no-br/index.html.br")).unwrap();
+        for prefetch in [false, true] {
+            let paths = ["whole", "no-gz", "no-br"].map(|name| format!("{name}/index.html"));
+            if prefetch {
+                out.prefetch(&paths);
+                // Removed after the prefetch: its answer came from the prefetch.
+                std::fs::remove_file(dir.path().join("whole/index.html.br")).unwrap();
+            }
+            assert!(out.reuse(&paths[0]), "prefetch {prefetch}");
+            assert!(!out.reuse(&paths[1]), "prefetch {prefetch}");
+            assert!(!out.reuse(&paths[2]), "prefetch {prefetch}");
+        }
     }
 }

@@ -305,10 +305,13 @@ fn kept_shard(out: &dyn Output, note_path: &str, key: &blake3::Hash) -> Option<S
         return None;
     }
     let folder = &note_path[..note_path.len() - SHARD_NOTE.len()];
-    note.files
+    let files: Vec<String> = note
+        .files
         .iter()
-        .all(|(name, _)| out.reuse(&format!("{folder}{name}")))
-        .then_some(note)
+        .map(|(name, _)| format!("{folder}{name}"))
+        .collect();
+    out.prefetch(&files);
+    files.iter().all(|file| out.reuse(file)).then_some(note)
 }
 
 async fn index_shard(
