@@ -203,7 +203,8 @@ pub(crate) fn render_site_with(
                 Ok(SearchSummary::default())
             }
         });
-        let rendered = render_pages(&pages, data, env, out, progress, cache, &tally);
+        let order = super::browse::render_order(&pages);
+        let rendered = render_pages(&order, data, env, out, progress, cache, &tally);
         (rendered, search.join())
     });
     rendered?;
