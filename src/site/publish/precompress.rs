@@ -78,8 +78,9 @@ impl Output for Precompressed<'_> {
     }
 
     /// A reused text file keeps its compressed copies too; when either copy is missing the
-    /// file is not reused, so it is written again and compressed (then the copy found
-    /// first, and the file, are written through as well: marking them kept loses nothing).
+    /// file is not reused, so it is written again and compressed. (The file, and a copy
+    /// found before the missing one, are then marked kept by the inner output and written
+    /// again anyway, so that loses nothing.)
     fn reuse(&self, path: &str) -> bool {
         if !is_text(path) {
             return self.inner.reuse(path);
