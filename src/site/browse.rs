@@ -368,27 +368,18 @@ pub fn tool_extras(
 mod tests {
     use super::{render_order, sole_category};
     use crate::classify::RiskLevel;
-    use crate::site::build::{load_site, BuildOptions};
+    use crate::site::build::{bundled_site, load_site};
     use crate::site::pages::{plan, Page};
     use crate::site::Config;
-    use std::path::Path;
 
     /// The render order holds every page of the plan once, and puts each page of a
     /// one-category risk listing right after the category page listing the same tools.
     #[test]
     fn risk_pages_follow_the_category_pages_with_the_same_tools() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let options = BuildOptions {
-            content: root.join("content"),
-            templates: root.join("templates"),
-            static_dir: root.join("static"),
-            output: root.join("target/unused"),
-            config: Config {
-                paginate_by: 25,
-                ..Config::default()
-            },
-            skip_invalid: false,
-        };
+        let options = bundled_site(Config {
+            paginate_by: 25,
+            ..Config::default()
+        });
         let (data, _) = load_site(&options).unwrap();
         let pages = plan(&data);
         let order = render_order(&pages);

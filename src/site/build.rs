@@ -160,6 +160,22 @@ pub(crate) fn load_site_with<T>(
     Ok((data, loaded.problems, own))
 }
 
+/// The options of a build of the bundled site (`content/`, `templates/`, `static/` of this
+/// repository) with `config`, for unit tests that load it; its output folder is never
+/// written.
+#[cfg(test)]
+pub(crate) fn bundled_site(config: super::Config) -> BuildOptions {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    BuildOptions {
+        content: root.join("content"),
+        templates: root.join("templates"),
+        static_dir: root.join("static"),
+        output: root.join("target/unused"),
+        config,
+        skip_invalid: false,
+    }
+}
+
 /// Renders every page of `data` into `out` in one rayon pass while the search index is built
 /// beside it; returns the counts (no problems, no time: the caller fills those in).
 pub fn render_site(

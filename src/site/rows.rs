@@ -141,26 +141,17 @@ impl<'e> ThreadRows<'e> {
 #[cfg(test)]
 mod tests {
     use super::Rows;
-    use crate::site::build::{load_site, render_page_with, BuildOptions};
+    use crate::site::build::{bundled_site, load_site, render_page_with};
     use crate::site::pages::plan;
     use crate::site::templates::environment;
     use crate::site::Config;
-    use std::path::Path;
 
     /// A page gets the same bytes from rows kept since earlier pages as from rows rendered
     /// for it alone: every page of the bundled site, rendered in plan order through one
     /// cache that starts again every 40 rows with the server column.
     #[test]
     fn kept_rows_give_the_page_a_fresh_cache_gives() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let options = BuildOptions {
-            content: root.join("content"),
-            templates: root.join("templates"),
-            static_dir: root.join("static"),
-            output: root.join("target/unused"),
-            config: Config::default(),
-            skip_invalid: false,
-        };
+        let options = bundled_site(Config::default());
         let (data, _) = load_site(&options).unwrap();
         let env = environment(Some(&options.templates), "/");
         let mut kept = Rows::new(&env);
