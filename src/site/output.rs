@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// What happened to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,10 @@ pub struct DiskOutput {
     /// Whether each path given to [`Output::prefetch`] is a file; taken out by the one
     /// [`Output::reuse`] that asks about it, dropped when the path is written.
     prefetched: Mutex<HashMap<String, bool>>,
+    /// The threads [`Output::prefetch`] checks on, made at the first call (a build makes
+    /// several: its pages, its generated files, each kept search shard); `None` when the
+    /// pool could not be made, then the global pool checks.
+    checkers: OnceLock<Option<rayon::ThreadPool>>,
 }
 
 impl DiskOutput {
@@ -66,6 +70,7 @@ impl DiskOutput {
         Ok(DiskOutput {
             root: root.to_path_buf(),
             prefetched: Mutex::new(HashMap::new()),
+            checkers: OnceLock::new(),
         })
     }
 
@@ -129,12 +134,15 @@ impl Output for DiskOutput {
         // The threads wait on the disk, not the CPU: many requests in flight let it serve
         // them together. Measured on this project's 2-core VM, cold cache, 107,000 pages:
         // 14.0 s on one thread, 8.9 s on two, 3.5 s on 8, 2.7 s on 32.
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(PREFETCH_THREADS)
-            .build();
+        let pool = self.checkers.get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(PREFETCH_THREADS)
+                .build()
+                .ok()
+        });
         let present = match pool {
-            Ok(pool) => pool.install(check),
-            Err(_) => check(),
+            Some(pool) => pool.install(check),
+            None => check(),
         };
         let mut prefetched = self.prefetched();
         prefetched.reserve(paths.len());
