@@ -4,7 +4,7 @@ use super::cache::BuildCache;
 use super::output::{Output, Written};
 use super::pages::{plan, Page};
 use super::rows::{Rows, ThreadRows};
-use super::search::{write_index, SearchError, SearchSummary};
+use super::search::{beside, SearchError, SearchSummary};
 use super::timings::{Stage, Stages, Stopwatch, Timings};
 use super::{Config, SiteData};
 use crate::analysis::Analysis;
@@ -105,6 +105,19 @@ pub enum BuildError {
     },
 }
 
+impl BuildSummary {
+    /// Adds the search index built beside the pages ([`super::search::beside`]): its files
+    /// to `written` and `unchanged`, its time to the timings.
+    pub(crate) fn add_search(&mut self, search: SearchSummary) {
+        self.written += search.written;
+        self.unchanged += search.unchanged;
+        self.timings
+            .phases
+            .push(("search (beside)", search.seconds));
+        self.search = search;
+    }
+}
+
 fn count_errors(problems: &[Problem]) -> usize {
     problems
         .iter()
@@ -184,12 +197,18 @@ pub fn render_site(
     out: &dyn Output,
     progress: &dyn Progress,
 ) -> Result<BuildSummary, BuildError> {
-    render_site_with(data, env, out, progress, None)
+    let (rendered, search) = beside(data, out, || {
+        render_site_with(data, env, out, progress, None)
+    });
+    let mut summary = rendered?;
+    summary.add_search(search?);
+    Ok(summary)
 }
 
-/// [`render_site`], leaving out the server and tool pages `cache` says are already in `out`
-/// byte for byte (they count as unchanged, and `out` is told they are kept, see
-/// [`Output::reuse`]).
+/// Renders every page of `data` into `out` in one rayon pass (the search index is the
+/// caller's, see [`super::search::beside`]), leaving out the server and tool pages `cache`
+/// says are already in `out` byte for byte (they count as unchanged, and `out` is told they
+/// are kept, see [`Output::reuse`]).
 pub(crate) fn render_site_with(
     data: &SiteData,
     env: &Environment<'static>,
@@ -211,33 +230,16 @@ pub(crate) fn render_site_with(
     }
     progress.start(pages.len());
     let tally = Tally::default();
-    let (rendered, search) = std::thread::scope(|scope| {
-        let search = scope.spawn(|| {
-            if data.config.build_search_index {
-                write_index(data, out)
-            } else {
-                Ok(SearchSummary::default())
-            }
-        });
-        let order = super::browse::render_order(&pages);
-        let rendered = render_pages(&order, data, env, out, progress, cache, &tally);
-        (rendered, search.join())
-    });
-    rendered?;
-    let search =
-        search.unwrap_or_else(|_| Err(SearchError::Pagefind("the indexer panicked".into())))?;
+    let order = super::browse::render_order(&pages);
+    render_pages(&order, data, env, out, progress, cache, &tally)?;
     clock.lap(&mut timings, "render and write pages");
-    timings
-        .phases
-        .push(("  of which search (beside)", search.seconds));
     tally.stages.report(&mut timings);
     Ok(BuildSummary {
         servers: data.catalogue.servers.len(),
         tools: data.catalogue.tool_count(),
         pages: pages.len(),
-        written: tally.written.into_inner() + search.written,
-        unchanged: tally.unchanged.into_inner() + search.unchanged,
-        search,
+        written: tally.written.into_inner(),
+        unchanged: tally.unchanged.into_inner(),
         timings,
         ..BuildSummary::default()
     })

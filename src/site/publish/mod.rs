@@ -17,7 +17,7 @@ use super::build::{render_site_with, BuildError, BuildOptions, BuildSummary, Pro
 use super::cache::{self, BuildCache};
 use super::templates::environment;
 use super::timings::{Stopwatch, Timings};
-use super::{pages, SiteData};
+use super::{pages, search, SiteData};
 use crate::site::output::{DiskOutput, Output};
 use assets::Assets;
 use memos::Memo;
@@ -42,8 +42,9 @@ impl Default for PublishOptions {
     }
 }
 
-/// Renders every file of the site — pages, generated files, static assets — into `out`.
-/// Returns the counts (pages, written, unchanged); the caller fills in time and problems.
+/// Renders every file of the site — pages, generated files, static assets, the search
+/// index beside them — into `out`. Returns the counts (pages, written, unchanged); the
+/// caller fills in time and problems.
 pub fn render_all(
     data: &SiteData,
     templates: &Path,
@@ -53,15 +54,21 @@ pub fn render_all(
     progress: &dyn Progress,
 ) -> Result<BuildSummary, BuildError> {
     let assets = Assets::load(static_dir).map_err(asset_error)?;
-    render_with(data, templates, &assets, publish, out, progress, None)
+    let (rendered, search) = search::beside(data, out, || {
+        render_with(data, templates, &assets, publish, out, progress, None)
+    });
+    let mut summary = rendered?;
+    summary.add_search(search?);
+    Ok(summary)
 }
 
 fn asset_error((path, source): (std::path::PathBuf, std::io::Error)) -> BuildError {
     BuildError::Io { path, source }
 }
 
-/// [`render_all`] with the static files already loaded, skipping the pages `cache` knows
-/// are unchanged in `out`.
+/// The pages, generated files and static assets of [`render_all`] (not the search index),
+/// with the static files already loaded, skipping the pages `cache` knows are unchanged in
+/// `out`.
 fn render_with(
     data: &SiteData,
     templates: &Path,
@@ -141,8 +148,9 @@ pub fn build_with(
     Ok(summary)
 }
 
-/// Everything [`build_with`] does after loading: render and write into the output folder
-/// with the build cache, then remove stale files. Phases go to `timings`.
+/// Everything [`build_with`] does after loading: the search index, started first, and beside
+/// it the build cache, the pages and the generated files; then remove stale files. Phases
+/// go to `timings`.
 fn write_site(
     options: &BuildOptions,
     publish: &PublishOptions,
@@ -170,20 +178,25 @@ fn write_site(
         path: options.output.join(cache::FILE),
         source,
     };
-    let cache = BuildCache::open(&options.output, &options.templates, data, &assets)
-        .map_err(cache_error)?;
-    clock.lap(timings, "open cache (fingerprints)");
-    let mut summary = render_with(
-        data,
-        &options.templates,
-        &assets,
-        publish,
-        out,
-        progress,
-        Some(&cache),
-    )?;
-    // Only after every page was written: a build that fails half-way leaves no cache.
-    cache.save().map_err(cache_error)?;
+    let (rendered, search) = search::beside(data, out, || -> Result<_, BuildError> {
+        let cache = BuildCache::open(&options.output, &options.templates, data, &assets)
+            .map_err(cache_error)?;
+        clock.lap(timings, "open cache (fingerprints)");
+        let summary = render_with(
+            data,
+            &options.templates,
+            &assets,
+            publish,
+            out,
+            progress,
+            Some(&cache),
+        )?;
+        // Only after every page was written: a build that fails half-way leaves no cache.
+        cache.save().map_err(cache_error)?;
+        Ok(summary)
+    });
+    let mut summary = rendered?;
+    summary.add_search(search?);
     timings.phases.append(&mut summary.timings.phases);
     let mut clock = Stopwatch::start();
     let kept = tracked.into_paths();

@@ -129,6 +129,34 @@ pub fn shards(catalogue: &Catalogue, tools_per_shard: usize) -> Vec<Range<usize>
     ranges
 }
 
+/// Runs `work` on this thread while the index of `data` is written into `out` on another
+/// ([`write_index`], or an empty summary when the settings ask for no index); returns what
+/// each gave, once both have finished.
+///
+/// The build starts the index as soon as the catalogue is analysed and does everything else
+/// (fingerprints, pages, generated files) inside `work`: after an edit, re-indexing a shard
+/// is the longest part of a rebuild, and it no longer waits for the rest to start.
+pub fn beside<T>(
+    data: &SiteData,
+    out: &dyn Output,
+    work: impl FnOnce() -> T,
+) -> (T, Result<SearchSummary, SearchError>) {
+    std::thread::scope(|scope| {
+        let index = scope.spawn(|| {
+            if data.config.build_search_index {
+                write_index(data, out)
+            } else {
+                Ok(SearchSummary::default())
+            }
+        });
+        let done = work();
+        let index = index
+            .join()
+            .unwrap_or_else(|_| Err(SearchError::Pagefind("the indexer panicked".into())));
+        (done, index)
+    })
+}
+
 /// Builds the index of `data` and writes it under [`BUNDLE_DIR`] in `out`, in shards of
 /// [`SHARD_TOOLS`] tools.
 ///
@@ -414,5 +442,55 @@ pub fn page_context(data: &SiteData) -> Value {
         server_count => data.catalogue.servers.len(),
         tool_count => data.catalogue.tool_count(),
         bundle => format!("{BUNDLE_DIR}/"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{beside, BUNDLE_DIR, MANIFEST};
+    use crate::site::build::{bundled_site, load_site};
+    use crate::site::output::MemoryOutput;
+    use crate::site::Config;
+    use std::time::{Duration, Instant};
+
+    /// The index is written while the work runs, not after it: the work waits for the
+    /// index's last file, which it would never see if the two ran one after the other.
+    #[test]
+    fn the_index_is_built_while_the_work_runs() {
+        let (data, _) = load_site(&bundled_site(Config::default())).unwrap();
+        let out = MemoryOutput::default();
+        let manifest = format!("{BUNDLE_DIR}/{MANIFEST}");
+        let (seen, index) = beside(&data, &out, || {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while Instant::now() < deadline {
+                if out.get(&manifest).is_some() {
+                    return true;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            false
+        });
+        assert!(seen, "the work saw no index before its deadline");
+        let index = index.unwrap();
+        assert_eq!(index.tools, data.catalogue.tool_count());
+        assert!(
+            index.records > 0 && index.written == index.files,
+            "{index:?}"
+        );
+    }
+
+    /// Without an index in the settings, the work runs alone and the summary is empty.
+    #[test]
+    fn no_index_when_the_settings_ask_for_none() {
+        let config = Config {
+            build_search_index: false,
+            ..Config::default()
+        };
+        let (data, _) = load_site(&bundled_site(config)).unwrap();
+        let out = MemoryOutput::default();
+        let (answer, index) = beside(&data, &out, || 42);
+        assert_eq!(answer, 42);
+        assert_eq!(index.unwrap().files, 0);
+        assert!(out.paths().is_empty());
     }
 }
