@@ -74,6 +74,8 @@ pub struct BuildCache {
     /// `current[s]`: the fingerprint of server `s` in this build, and of each of its tool
     /// pages.
     current: Vec<Fingerprints>,
+    /// The inputs of every tool, hashed (the listings hash those of the tools they list).
+    tools: ToolInputs,
     /// Fingerprints of the other pages rendered by this build ([`BuildCache::page_unchanged`]).
     pages: Mutex<Vec<blake3::Hash>>,
 }
@@ -93,12 +95,14 @@ impl BuildCache {
         let file = StateFile::take(&output.join(FILE))?;
         let previous = file.previous.as_deref().map(parse).unwrap_or_default();
         let build = build_fingerprint(templates, assets, &data.config);
-        let current = build.map_or_else(Vec::new, |build| fingerprints(&build, data));
+        let inputs = build.map(|build| Inputs::new(data, build));
+        let current = inputs.as_ref().map_or_else(Vec::new, fingerprints);
         Ok(BuildCache {
             file,
             previous,
             build,
             current,
+            tools: inputs.map(|i| i.tools).unwrap_or_default(),
             pages: Mutex::new(Vec::new()),
         })
     }
@@ -172,7 +176,7 @@ impl BuildCache {
         data: &SiteData,
         buffer: &mut Vec<u8>,
     ) -> Option<bool> {
-        let hash = listing_fingerprint(&self.build?, file, page, data, buffer)?;
+        let hash = listing_fingerprint(&self.build?, &self.tools, file, page, data, buffer)?;
         Some(self.keep_page(hash))
     }
 
@@ -250,8 +254,8 @@ struct Fingerprints {
 }
 
 /// The fingerprints of every server (see the module documentation for what goes in).
-fn fingerprints(build: &blake3::Hash, data: &SiteData) -> Vec<Fingerprints> {
-    let inputs = Inputs::new(data, *build);
+fn fingerprints(inputs: &Inputs) -> Vec<Fingerprints> {
+    let data = inputs.data;
     (0..data.catalogue.servers.len())
         .into_par_iter()
         .map_init(Vec::new, |buffer, s| {
@@ -275,6 +279,8 @@ pub struct Inputs<'a> {
     /// The attack patterns linked from each category's tool pages, in [`Category::ALL`]
     /// order, hashed.
     attacks: Vec<blake3::Hash>,
+    /// Every tool's inputs, hashed.
+    tools: ToolInputs,
 }
 
 impl<'a> Inputs<'a> {
@@ -289,6 +295,7 @@ impl<'a> Inputs<'a> {
             data,
             build,
             attacks,
+            tools: ToolInputs::new(data),
         }
     }
 
@@ -315,7 +322,7 @@ impl<'a> Inputs<'a> {
         buffer.extend_from_slice(self.build.as_bytes());
         let _ = write!(buffer, "\0{}", self.data.routes.server(s));
         for t in 0..self.data.analysis[s].len() {
-            write_tool_inputs(buffer, self.data, s, t);
+            self.tools.write(buffer, s, t);
         }
         blake3::hash(buffer)
     }
@@ -339,7 +346,7 @@ impl<'a> Inputs<'a> {
         let (elsewhere, total) = browse::same_name_elsewhere(data, s, t);
         let _ = write!(buffer, "\0{total}");
         for (os, ot) in elsewhere {
-            write_tool_inputs(buffer, data, os, ot);
+            self.tools.write(buffer, os, ot);
         }
         blake3::hash(buffer)
     }
@@ -347,13 +354,14 @@ impl<'a> Inputs<'a> {
     /// Of the category or risk listing `page`, written at `file`: the build, the file and
     /// what the page shows (see `listing_inputs`). `None` for other pages.
     pub fn listing(&self, file: &str, page: &Page, buffer: &mut Vec<u8>) -> Option<blake3::Hash> {
-        listing_fingerprint(&self.build, file, page, self.data, buffer)
+        listing_fingerprint(&self.build, &self.tools, file, page, self.data, buffer)
     }
 }
 
 /// See [`Inputs::listing`].
 fn listing_fingerprint(
     build: &blake3::Hash,
+    tools: &ToolInputs,
     file: &str,
     page: &Page,
     data: &SiteData,
@@ -362,7 +370,7 @@ fn listing_fingerprint(
     buffer.clear();
     buffer.extend_from_slice(build.as_bytes());
     let _ = write!(buffer, "\0{file}\0listing\0");
-    listing_inputs(page, data, buffer)?;
+    listing_inputs(page, data, tools, buffer)?;
     Some(blake3::hash(buffer))
 }
 
@@ -370,7 +378,12 @@ fn listing_fingerprint(
 /// the page, the counts it shows (its own; for a level, each of its categories'), for a
 /// category its attack patterns, and the inputs (`write_tool_inputs`) of every tool it
 /// lists, in order (a tool's summary is made from them). `None` for other pages.
-fn listing_inputs(page: &Page, data: &SiteData, buffer: &mut Vec<u8>) -> Option<()> {
+fn listing_inputs(
+    page: &Page,
+    data: &SiteData,
+    tools: &ToolInputs,
+    buffer: &mut Vec<u8>,
+) -> Option<()> {
     let (refs, n) = match *page {
         Page::Category(c, n) => {
             let refs = data.index.category(c);
@@ -392,7 +405,7 @@ fn listing_inputs(page: &Page, data: &SiteData, buffer: &mut Vec<u8>) -> Option<
     };
     let per = data.config.paginate_by;
     for &(s, t) in refs.iter().skip(n.saturating_sub(1) * per).take(per) {
-        write_tool_inputs(buffer, data, s, t);
+        tools.write(buffer, s, t);
     }
     Some(())
 }
@@ -419,6 +432,36 @@ pub(super) fn write_tool_inputs(buffer: &mut Vec<u8>, data: &SiteData, s: usize,
         }
     }
     buffer.push(0);
+}
+
+/// The inputs of every tool ([`write_tool_inputs`]), hashed once: a tool page hashes those
+/// of up to [`browse::RELATED_MAX`] tools of the same name elsewhere, and a listing those of
+/// the tools it lists, and writing each tool's inputs out again for every page that shows
+/// it cost about 90% of the fingerprints.
+#[derive(Debug, Default)]
+struct ToolInputs(Vec<Vec<blake3::Hash>>);
+
+impl ToolInputs {
+    fn new(data: &SiteData) -> ToolInputs {
+        let hashes = (0..data.catalogue.servers.len())
+            .into_par_iter()
+            .map_init(Vec::new, |buffer, s| {
+                (0..data.analysis[s].len())
+                    .map(|t| {
+                        buffer.clear();
+                        write_tool_inputs(buffer, data, s, t);
+                        blake3::hash(buffer)
+                    })
+                    .collect()
+            })
+            .collect();
+        ToolInputs(hashes)
+    }
+
+    /// Appends the hash of tool `t` of server `s`'s inputs to `buffer`.
+    fn write(&self, buffer: &mut Vec<u8>, s: usize, t: usize) {
+        buffer.extend_from_slice(self.0[s][t].as_bytes());
+    }
 }
 
 /// The hash of `value` as JSON, serialized into `buffer` (hashing one large chunk is several
