@@ -132,10 +132,18 @@ fn parse_file(path: &Path, bytes: &[u8], format: SourceFormat) -> (Vec<Server>, 
     let mut problems = Vec::new();
     match format {
         SourceFormat::JsonLines => {
-            // Lines as `str::lines` splits them: on `\n`, without a trailing `\r`.
-            let lines: Vec<&[u8]> = bytes
-                .split(|&b| b == b'\n')
-                .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            // Lines as `str::lines` splits them: on `\n`, without a trailing `\r` (and an
+            // empty last line after a final `\n`, as `split` gives). Found with memchr
+            // (vectorised): splitting 146 MB byte by byte took 78 ms, before any line could be
+            // parsed in parallel.
+            let mut start = 0;
+            let lines: Vec<&[u8]> = memchr::memchr_iter(b'\n', bytes)
+                .chain([bytes.len()])
+                .map(|end| {
+                    let line = &bytes[start..end];
+                    start = end + 1;
+                    line.strip_suffix(b"\r").unwrap_or(line)
+                })
                 .collect();
             let parsed: Vec<(Option<Server>, Vec<Problem>)> = lines
                 .par_iter()
