@@ -13,6 +13,7 @@
 //! it is stable; smaller catalogues keep the short URLs.
 
 use crate::catalogue::Catalogue;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// Most servers a catalogue can have with every server folder directly in `servers/`; above
@@ -43,7 +44,7 @@ impl Routes {
         let servers = unique_slugs(catalogue.servers.iter().map(|s| s.id.as_str()), "server");
         let tools = catalogue
             .servers
-            .iter()
+            .par_iter()
             .map(|s| unique_slugs(s.tools.iter().map(|t| t.name.as_str()), "tool"))
             .collect();
         let folders = if servers.len() > shard_above {
