@@ -5,7 +5,7 @@
 //! the running executable, so a new toolpages starts afresh; deleting a memo file only makes
 //! the next build slower.
 
-use crate::analysis::memo::{analyse_remembering, AnalysisMemo};
+use crate::analysis::memo::{analyse_remembering, AnalysisMemo, MemoText};
 use crate::analysis::{analyse_with, Analysis};
 use crate::catalogue::lint::memo::{lint_remembering, LintMemo};
 use crate::catalogue::{lint, Catalogue, Problem};
@@ -44,10 +44,11 @@ impl Memo {
         self.file.previous.as_deref()
     }
 
-    /// Stores this build's memo text; `None` (nothing could be remembered) stores nothing.
-    pub fn put(&self, text: Option<&str>) -> Result<(), BuildError> {
-        match text {
-            Some(text) => self.file.put(text).map_err(|source| BuildError::Io {
+    /// Stores this build's memo text, given as consecutive parts (see
+    /// [`StateFile::put_parts`]); `None` (nothing could be remembered) stores nothing.
+    pub fn put(&self, parts: Option<&[&str]>) -> Result<(), BuildError> {
+        match parts {
+            Some(parts) => self.file.put_parts(parts).map_err(|source| BuildError::Io {
                 path: self.path.clone(),
                 source,
             }),
@@ -71,11 +72,11 @@ pub fn lint_with(catalogue: &Catalogue, previous: Option<&str>) -> (Vec<Problem>
 /// Analyses `catalogue` with its reviews `overrides`, taking the analyses of every unchanged
 /// entry without reviews from `previous`. Returns them and the memo text to store, as
 /// [`lint_with`] does.
-pub fn analyse(
+pub fn analyse<'a>(
     catalogue: &Catalogue,
     overrides: &Overrides,
-    previous: Option<&str>,
-) -> (Analysis, Option<String>) {
+    previous: Option<&'a str>,
+) -> (Analysis, Option<MemoText<'a>>) {
     let Some(key) = cache::executable() else {
         return (analyse_with(catalogue, overrides), None);
     };

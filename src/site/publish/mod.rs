@@ -18,6 +18,7 @@ use super::cache::{self, BuildCache};
 use super::templates::environment;
 use super::timings::{Stopwatch, Timings};
 use super::{pages, search, SiteData};
+use crate::analysis::memo::MemoText;
 use crate::site::output::{DiskOutput, Output};
 use assets::Assets;
 use memos::Memo;
@@ -135,8 +136,8 @@ pub fn build_with(
     let ((lint, lint_text), lint_seconds) =
         lint.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     timings.phases.push(("lint (beside)", lint_seconds));
-    analysis_memo.put(analysis_text.as_deref())?;
-    lint_memo.put(lint_text.as_deref())?;
+    analysis_memo.put(analysis_text.as_ref().map(MemoText::parts).as_deref())?;
+    lint_memo.put(lint_text.as_deref().map(|text| vec![text]).as_deref())?;
     summary.problems = problems;
     summary.lint = lint;
     summary.timings = timings;
