@@ -105,19 +105,6 @@ pub enum BuildError {
     },
 }
 
-impl BuildSummary {
-    /// Adds the search index built beside the pages ([`super::search::beside`]): its files
-    /// to `written` and `unchanged`, its time to the timings.
-    pub(crate) fn add_search(&mut self, search: SearchSummary) {
-        self.written += search.written;
-        self.unchanged += search.unchanged;
-        self.timings
-            .phases
-            .push(("search (beside)", search.seconds));
-        self.search = search;
-    }
-}
-
 fn count_errors(problems: &[Problem]) -> usize {
     problems
         .iter()
@@ -197,11 +184,29 @@ pub fn render_site(
     out: &dyn Output,
     progress: &dyn Progress,
 ) -> Result<BuildSummary, BuildError> {
-    let (rendered, search) = beside(data, out, || {
+    with_search_beside(data, out, || {
         render_site_with(data, env, out, progress, None)
-    });
+    })
+}
+
+/// Runs `render` while the search index of `data` is built into `out` beside it
+/// ([`super::search::beside`]), and adds the index to the summary `render` returns: its
+/// files to `written` and `unchanged`, its time to the timings.
+pub(crate) fn with_search_beside(
+    data: &SiteData,
+    out: &dyn Output,
+    render: impl FnOnce() -> Result<BuildSummary, BuildError>,
+) -> Result<BuildSummary, BuildError> {
+    let (rendered, search) = beside(data, out, render);
     let mut summary = rendered?;
-    summary.add_search(search?);
+    let search = search?;
+    summary.written += search.written;
+    summary.unchanged += search.unchanged;
+    summary
+        .timings
+        .phases
+        .push(("search (beside)", search.seconds));
+    summary.search = search;
     Ok(summary)
 }
 

@@ -13,11 +13,13 @@ pub mod sitemap;
 
 use super::build::load_site_with;
 pub(crate) use super::build::{load_site, render_page};
-use super::build::{render_site_with, BuildError, BuildOptions, BuildSummary, Progress};
+use super::build::{
+    render_site_with, with_search_beside, BuildError, BuildOptions, BuildSummary, Progress,
+};
 use super::cache::{self, BuildCache};
 use super::templates::environment;
 use super::timings::{Stopwatch, Timings};
-use super::{pages, search, SiteData};
+use super::{pages, SiteData};
 use crate::analysis::memo::MemoText;
 use crate::site::output::{DiskOutput, Output};
 use assets::Assets;
@@ -55,12 +57,9 @@ pub fn render_all(
     progress: &dyn Progress,
 ) -> Result<BuildSummary, BuildError> {
     let assets = Assets::load(static_dir).map_err(asset_error)?;
-    let (rendered, search) = search::beside(data, out, || {
+    with_search_beside(data, out, || {
         render_with(data, templates, &assets, publish, out, progress, None)
-    });
-    let mut summary = rendered?;
-    summary.add_search(search?);
-    Ok(summary)
+    })
 }
 
 fn asset_error((path, source): (std::path::PathBuf, std::io::Error)) -> BuildError {
@@ -179,7 +178,7 @@ fn write_site(
         path: options.output.join(cache::FILE),
         source,
     };
-    let (rendered, search) = search::beside(data, out, || -> Result<_, BuildError> {
+    let mut summary = with_search_beside(data, out, || {
         let cache = BuildCache::open(&options.output, &options.templates, data, &assets)
             .map_err(cache_error)?;
         clock.lap(timings, "open cache (fingerprints)");
@@ -195,9 +194,7 @@ fn write_site(
         // Only after every page was written: a build that fails half-way leaves no cache.
         cache.save().map_err(cache_error)?;
         Ok(summary)
-    });
-    let mut summary = rendered?;
-    summary.add_search(search?);
+    })?;
     timings.phases.append(&mut summary.timings.phases);
     let mut clock = Stopwatch::start();
     let kept = tracked.into_paths();
