@@ -44,8 +44,8 @@ impl Memo {
         self.file.previous.as_deref()
     }
 
-    /// Stores this build's memo text, given as consecutive parts (see
-    /// [`StateFile::put_parts`]); `None` (nothing could be remembered) stores nothing.
+    /// Stores this build's memo text, given as consecutive parts that are compared and
+    /// written one by one, never joined; `None` (nothing could be remembered) stores nothing.
     pub fn put(&self, parts: Option<&[&str]>) -> Result<(), BuildError> {
         match parts {
             Some(parts) => self.file.put_parts(parts).map_err(|source| BuildError::Io {
