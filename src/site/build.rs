@@ -228,7 +228,7 @@ pub(crate) fn render_site_with(
     if let Some(cache) = cache {
         let files = pages.par_iter().filter_map(|page| {
             let s = page.server()?;
-            Some((s, page.tool(), page.file(data)))
+            Some((s, page.tool(), || page.file(data)))
         });
         cache.prefetch(out, files);
         clock.lap(&mut timings, "check kept pages");

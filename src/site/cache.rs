@@ -127,17 +127,18 @@ impl BuildCache {
 
     /// Tells `out` which of `files` [`BuildCache::keeps`] will ask about (see
     /// [`Output::prefetch`]): those whose fingerprint is unchanged. Each comes with its
-    /// server and, for a tool page, its tool.
-    pub fn prefetch(
+    /// server, for a tool page its tool, and what makes its path (made only for the files
+    /// kept: in a full build, none).
+    pub fn prefetch<F: FnOnce() -> String + Send>(
         &self,
         out: &dyn Output,
-        files: impl ParallelIterator<Item = (usize, Option<usize>, String)>,
+        files: impl ParallelIterator<Item = (usize, Option<usize>, F)>,
     ) {
         let kept: Vec<String> = files
             .filter(|(s, tool, _)| self.unchanged(*s, *tool))
-            .map(|(_, _, file)| file)
+            .map(|(_, _, file)| file())
             .collect();
-        out.prefetch(&kept);
+        out.prefetch(kept);
     }
 
     /// For a page outside any server (home, listings): whether the build that wrote the

@@ -39,8 +39,9 @@ pub trait Output: Sync {
     /// An output on disk then checks them all at once on many threads: with the file
     /// system's cache cold (after a reboot, or after other programs filled the memory), each
     /// check waits on the disk, and one at a time they were most of a no-change rebuild.
-    /// The answers stand until the path is written. Others ignore it.
-    fn prefetch(&self, _paths: &[String]) {}
+    /// The answers stand until the path is written. Others ignore it. The paths are given
+    /// owned: the disk output keeps them as the keys of its answers.
+    fn prefetch(&self, _paths: Vec<String>) {}
 }
 
 /// Files under a folder on disk.
@@ -124,7 +125,7 @@ impl Output for DiskOutput {
         std::fs::read(self.root.join(path)).ok()
     }
 
-    fn prefetch(&self, paths: &[String]) {
+    fn prefetch(&self, paths: Vec<String>) {
         let check = || -> Vec<bool> {
             paths
                 .par_iter()
@@ -146,7 +147,7 @@ impl Output for DiskOutput {
         };
         let mut prefetched = self.prefetched();
         prefetched.reserve(paths.len());
-        prefetched.extend(paths.iter().cloned().zip(present));
+        prefetched.extend(paths.into_iter().zip(present));
     }
 }
 
@@ -259,7 +260,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("folder/index.html")).unwrap();
         let paths = ["kept", "gone", "rewritten", "missing", "folder"]
             .map(|page| format!("{page}/index.html"));
-        out.prefetch(&paths);
+        out.prefetch(paths.to_vec());
         std::fs::remove_file(dir.path().join("gone/index.html")).unwrap();
         out.write("missing/index.html", b"new").unwrap();
         std::fs::remove_file(dir.path().join("rewritten/index.html")).unwrap();

@@ -74,7 +74,7 @@ impl Output for Tracked<'_> {
         self.inner.read(path)
     }
 
-    fn prefetch(&self, paths: &[String]) {
+    fn prefetch(&self, paths: Vec<String>) {
         self.inner.prefetch(paths);
     }
 }

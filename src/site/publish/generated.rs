@@ -110,7 +110,7 @@ pub fn write_all(
     if let Some(cache) = cache {
         let files = plan
             .par_iter()
-            .filter_map(|g| Some((g.server()?, None, g.file(data))));
+            .filter_map(|g| Some((g.server()?, None, || g.file(data))));
         cache.prefetch(out, files);
     }
     plan.par_iter()

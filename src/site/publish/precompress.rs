@@ -94,15 +94,15 @@ impl Output for Precompressed<'_> {
         self.inner.read(path)
     }
 
-    fn prefetch(&self, paths: &[String]) {
+    fn prefetch(&self, paths: Vec<String>) {
         let with_copies: Vec<String> = paths
-            .iter()
+            .into_iter()
             .flat_map(|path| {
-                let copies = is_text(path).then(|| copies(path)).into_iter().flatten();
-                std::iter::once(path.clone()).chain(copies)
+                let copies = is_text(&path).then(|| copies(&path)).into_iter().flatten();
+                std::iter::once(path).chain(copies)
             })
             .collect();
-        self.inner.prefetch(&with_copies);
+        self.inner.prefetch(with_copies);
     }
 }
 
@@ -205,7 +205,7 @@ mod tests {
         for prefetch in [false, true] {
             let paths = ["whole", "no-gz", "no-br"].map(|name| format!("{name}/index.html"));
             if prefetch {
-                out.prefetch(&paths);
+                out.prefetch(paths.to_vec());
                 // Removed after the prefetch: its answer came from the prefetch.
                 std::fs::remove_file(dir.path().join("whole/index.html.br")).unwrap();
             }

@@ -338,7 +338,7 @@ fn kept_shard(out: &dyn Output, note_path: &str, key: &blake3::Hash) -> Option<S
         .iter()
         .map(|(name, _)| format!("{folder}{name}"))
         .collect();
-    out.prefetch(&files);
+    out.prefetch(files.clone());
     files.iter().all(|file| out.reuse(file)).then_some(note)
 }
 
