@@ -92,10 +92,9 @@ pub fn parse(format: Format, text: &str) -> Result<Value, Problem> {
             fix: "correct the JSON syntax at that point".into(),
         }),
         Format::Intercept => {
-            // Comments are still checked as YAML syntax, but their text is not kept: the
-            // checks read values only, and the build parses every tool's document (comment
-            // headers included), where keeping them cost about a tenth of the parse.
-            let options = serde_saphyr::options! { strict_booleans: true, emit_comments: false };
+            // Comments are still checked as YAML syntax, but their text is never kept
+            // (serde-saphyr is built without `comments`, see Cargo.toml).
+            let options = serde_saphyr::options! { strict_booleans: true };
             serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| {
                 let rendered = e.to_string();
                 let first = rendered.lines().next().unwrap_or("").trim();
