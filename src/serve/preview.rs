@@ -15,7 +15,7 @@ use super::ServeOptions;
 use crate::site::cache::Inputs;
 use crate::site::pages::{plan, Page};
 use crate::site::publish::assets::Assets;
-use crate::site::publish::generated::{self, Generated};
+use crate::site::publish::generated::{self, Generated, SitemapPaths};
 use crate::site::publish::render_page;
 use crate::site::publish::sitemap::MAX_URLS;
 use crate::site::rows::Rows;
@@ -57,6 +57,8 @@ pub struct Body {
 struct Site {
     data: SiteData,
     pages: Vec<Page>,
+    /// What the sitemaps list, made from `pages`.
+    sitemaps: SitemapPaths,
     /// Output file (`servers/x/index.html`) → what renders it.
     routes: HashMap<String, Target>,
     sources: Sources,
@@ -81,6 +83,7 @@ impl Preview {
         let reloader = template_reloader(&options);
         let mut site = Site {
             pages: Vec::new(),
+            sitemaps: SitemapPaths::default(),
             routes: HashMap::new(),
             data,
             sources,
@@ -136,7 +139,7 @@ impl Preview {
             let target = *site.routes.get(file)?;
             match target {
                 Target::Page(page) => self.render(&site, page).map(String::into_bytes),
-                Target::File(g) => Ok(g.render(&site.data, &site.pages, MAX_URLS)),
+                Target::File(g) => Ok(g.render(&site.data, &site.sitemaps)),
             }
         };
         let mut site = self.write();
@@ -291,7 +294,8 @@ impl Site {
             .iter()
             .map(|p| (p.file(&self.data), Target::Page(*p)))
             .collect();
-        for g in generated::plan(&self.data, &self.pages, MAX_URLS) {
+        self.sitemaps = SitemapPaths::new(&self.data, &self.pages, MAX_URLS);
+        for g in generated::plan(&self.data, &self.sitemaps) {
             routes.insert(g.file(&self.data), Target::File(g));
         }
         self.routes = routes;

@@ -27,12 +27,10 @@ pub enum Generated {
     ToolsJson(usize),
 }
 
-/// Every generated file of the site, for a site whose page plan has `pages` pages and
-/// sitemaps of at most `max_urls` URLs.
-pub fn plan(data: &SiteData, pages: &[Page], max_urls: usize) -> Vec<Generated> {
-    let sitemaps = sitemap::file_count(sitemap_paths(data, pages).count(), max_urls);
+/// Every generated file of the site whose sitemaps list `sitemaps`.
+pub fn plan(data: &SiteData, sitemaps: &SitemapPaths) -> Vec<Generated> {
     let mut files = vec![Generated::Robots, Generated::SitemapIndex, Generated::Llms];
-    files.extend((1..=sitemaps).map(Generated::Sitemap));
+    files.extend((1..=sitemaps.files()).map(Generated::Sitemap));
     for s in 0..data.catalogue.servers.len() {
         files.push(Generated::ServerLlms(s));
         files.push(Generated::ToolsJson(s));
@@ -40,13 +38,42 @@ pub fn plan(data: &SiteData, pages: &[Page], max_urls: usize) -> Vec<Generated> 
     files
 }
 
-/// The pages a sitemap lists: the HTML pages at folder URLs (`/`, `/servers/x/`), so not
-/// the 404 page nor files such as a server's policy download.
-fn sitemap_paths<'a>(data: &'a SiteData, pages: &'a [Page]) -> impl Iterator<Item = String> + 'a {
-    pages
-        .iter()
-        .map(|p| p.path(data))
-        .filter(|path| path.is_empty() || path.ends_with('/'))
+/// The paths the sitemaps list, made once per build: the sitemap index and every sitemap
+/// file read them. (Made again for each file, they cost a path per page per sitemap file:
+/// about 3.5 million paths at 500,000 tools.)
+#[derive(Debug, Default)]
+pub struct SitemapPaths {
+    paths: Vec<String>,
+    max_urls: usize,
+}
+
+impl SitemapPaths {
+    /// The HTML pages at folder URLs (`/`, `/servers/x/`) of the page plan `pages`, so not
+    /// the 404 page nor files such as a server's policy download, in plan order, at most
+    /// `max_urls` (taken as at least 1) per sitemap file.
+    pub fn new(data: &SiteData, pages: &[Page], max_urls: usize) -> SitemapPaths {
+        let paths = pages
+            .par_iter()
+            .map(|p| p.path(data))
+            .filter(|path| path.is_empty() || path.ends_with('/'))
+            .collect();
+        SitemapPaths {
+            paths,
+            max_urls: max_urls.max(1),
+        }
+    }
+
+    /// How many sitemap files there are (at least 1).
+    fn files(&self) -> usize {
+        sitemap::file_count(self.paths.len(), self.max_urls)
+    }
+
+    /// The paths of sitemap file `n` (1-based); none past the last file.
+    fn file(&self, n: usize) -> &[String] {
+        let start = (n.saturating_sub(1) * self.max_urls).min(self.paths.len());
+        let end = (start + self.max_urls).min(self.paths.len());
+        &self.paths[start..end]
+    }
 }
 
 impl Generated {
@@ -72,23 +99,14 @@ impl Generated {
         }
     }
 
-    /// The file's bytes. `pages` is the page plan and `max_urls` the sitemap chunk size,
-    /// as given to [`plan`].
-    pub fn render(&self, data: &SiteData, pages: &[Page], max_urls: usize) -> Vec<u8> {
+    /// The file's bytes; `sitemaps` as given to [`plan`].
+    pub fn render(&self, data: &SiteData, sitemaps: &SitemapPaths) -> Vec<u8> {
         let config = &data.config;
-        let max_urls = max_urls.max(1);
         match *self {
             Generated::Robots => sitemap::robots(config).into_bytes(),
-            Generated::SitemapIndex => {
-                let files = sitemap::file_count(sitemap_paths(data, pages).count(), max_urls);
-                sitemap::index(config, files).into_bytes()
-            }
+            Generated::SitemapIndex => sitemap::index(config, sitemaps.files()).into_bytes(),
             Generated::Sitemap(n) => {
-                let paths: Vec<String> = sitemap_paths(data, pages)
-                    .skip((n - 1) * max_urls)
-                    .take(max_urls)
-                    .collect();
-                sitemap::urlset(config, paths.iter().map(String::as_str)).into_bytes()
+                sitemap::urlset(config, sitemaps.file(n).iter().map(String::as_str)).into_bytes()
             }
             Generated::Llms => llms::root(data).into_bytes(),
             Generated::ServerLlms(s) => llms::server(data, s).into_bytes(),
@@ -106,7 +124,8 @@ pub fn write_all(
     out: &dyn Output,
     cache: Option<&BuildCache>,
 ) -> Result<(usize, usize), (String, std::io::Error)> {
-    let plan = plan(data, pages, max_urls);
+    let sitemaps = SitemapPaths::new(data, pages, max_urls);
+    let plan = plan(data, &sitemaps);
     if let Some(cache) = cache {
         let files = plan
             .par_iter()
@@ -121,7 +140,7 @@ pub fn write_all(
                     return Ok((0, 1));
                 }
             }
-            match out.write(&file, &g.render(data, pages, max_urls)) {
+            match out.write(&file, &g.render(data, &sitemaps)) {
                 Ok(Written::Changed) => Ok((1, 0)),
                 Ok(Written::Unchanged) => Ok((0, 1)),
                 Err(e) => Err((file, e)),
