@@ -14,6 +14,7 @@
 
 use crate::site::output::{Output, Written};
 use crate::site::state::StateFile;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -116,12 +117,33 @@ pub fn take_listing(root: &Path) -> io::Result<StateFile> {
 /// regular file not in `keep`. Hidden entries are skipped. Call only after [`claim`]
 /// returned true.
 pub fn remove_stale(root: &Path, keep: &HashSet<String>, listing: &StateFile) -> io::Result<usize> {
-    let removed = match listing.previous.as_deref().and_then(listed) {
-        Some(previous) => remove_listed(root, previous.filter(|p| !keep.contains(*p)))?,
+    let previous = listing
+        .previous
+        .as_deref()
+        .and_then(|text| Some((text, listed(text)?)));
+    let removed = match previous {
+        Some((text, previous)) => {
+            let stale: Vec<&str> = previous
+                .par_iter()
+                .copied()
+                .filter(|p| !keep.contains(*p))
+                .collect();
+            // Nothing stale, as many paths as kept, and the old listing sorted without
+            // repeats: the same set of files, so the old listing is already this build's
+            // (no sort of 100,000 paths, no new text to build and compare).
+            if stale.is_empty()
+                && previous.len() == keep.len()
+                && previous.windows(2).all(|pair| pair[0] < pair[1])
+            {
+                listing.put(text)?;
+                return Ok(0);
+            }
+            remove_listed(root, stale.into_iter())?
+        }
         None => remove_unlisted(root, keep)?,
     };
     let mut paths: Vec<&str> = keep.iter().map(String::as_str).collect();
-    paths.sort_unstable();
+    paths.par_sort_unstable();
     let mut text = String::with_capacity(paths.iter().map(|p| p.len() + 1).sum::<usize>() + 32);
     text.push_str(LISTING_HEADER);
     text.push('\n');
@@ -134,9 +156,9 @@ pub fn remove_stale(root: &Path, keep: &HashSet<String>, listing: &StateFile) ->
 }
 
 /// The paths of a listing, or `None` when it is not one.
-fn listed(text: &str) -> Option<impl Iterator<Item = &str>> {
+fn listed(text: &str) -> Option<Vec<&str>> {
     let mut lines = text.lines();
-    (lines.next() == Some(LISTING_HEADER)).then_some(lines)
+    (lines.next() == Some(LISTING_HEADER)).then(|| lines.collect())
 }
 
 /// Removes the listed files that are still there (never a hidden one, never outside
@@ -264,5 +286,53 @@ mod tests {
         std::fs::write(mine.join("notes.txt"), "keep me").unwrap();
         assert!(!claim(&mine).unwrap());
         assert!(!mine.join(MARKER).exists());
+    }
+
+    /// The listing holds the kept paths sorted, each once. The same files as last time
+    /// leave the file as it was (its inode included); a listing that is out of order or
+    /// repeats a path is written again, and so is one whose files changed at equal count.
+    #[test]
+    #[cfg(unix)]
+    fn the_listing_is_kept_while_the_files_are_the_same() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("public");
+        assert!(claim(&root).unwrap());
+        for f in ["a/index.html", "b/index.html", "c/index.html"] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let set =
+            |paths: &[&str]| -> HashSet<String> { paths.iter().map(|p| p.to_string()).collect() };
+        let listing = || std::fs::read_to_string(root.join(LISTING)).unwrap();
+        let inode = || std::fs::metadata(root.join(LISTING)).unwrap().ino();
+        let sorted = format!("{LISTING_HEADER}\na/index.html\nb/index.html\n");
+        let ab = set(&["b/index.html", "a/index.html"]);
+        assert_eq!(clean(&root, &ab), 0);
+        assert_eq!(listing(), sorted);
+        let before = inode();
+        assert_eq!(clean(&root, &ab), 0);
+        assert_eq!(
+            (listing(), inode()),
+            (sorted.clone(), before),
+            "the same file, kept"
+        );
+
+        for damaged in [
+            "b/index.html\na/index.html\n",
+            "a/index.html\na/index.html\nb/index.html\n",
+        ] {
+            std::fs::write(root.join(LISTING), format!("{LISTING_HEADER}\n{damaged}")).unwrap();
+            assert_eq!(clean(&root, &ab), 0);
+            assert_eq!(listing(), sorted, "{damaged:?} is written again, sorted");
+        }
+
+        let ac = set(&["a/index.html", "c/index.html"]);
+        assert_eq!(clean(&root, &ac), 1, "b/index.html");
+        assert_eq!(
+            listing(),
+            format!("{LISTING_HEADER}\na/index.html\nc/index.html\n")
+        );
+        assert!(!root.join("b").exists());
     }
 }
