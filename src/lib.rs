@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod catalogue;
 pub mod check;
 pub mod classify;
+pub mod files;
 pub mod import;
 pub mod policy;
 pub mod serve;

@@ -67,7 +67,7 @@ pub fn load(content: &Path) -> std::io::Result<Loaded> {
     files.sort();
     let parts: Vec<(Vec<Server>, Vec<Problem>)> = files
         .par_iter()
-        .map(|(path, format)| match read(path) {
+        .map(|(path, format)| match crate::files::read(path) {
             // Checked for UTF-8 line by line, in parallel: one bad byte costs one entry.
             Ok(bytes) => parse_file(path, &bytes, *format),
             Err(e) => (
@@ -83,33 +83,6 @@ pub fn load(content: &Path) -> std::io::Result<Loaded> {
         })
         .collect();
     Ok(assemble(parts))
-}
-
-/// Pieces a large file is read in, one per rayon job.
-const READ_PIECE: usize = 16 << 20;
-
-/// The bytes of the file at `path`. A file larger than [`READ_PIECE`] is read in pieces in
-/// parallel: most of reading a large catalogue into fresh memory is the kernel faulting that
-/// memory in, one page at a time, and one thread doing it all left the other core idle
-/// (reading 146 MB took 93–453 ms on one thread, 58–103 ms on two).
-fn read(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut file = std::fs::File::open(path)?;
-    let len = usize::try_from(file.metadata()?.len()).ok();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileExt;
-        if let Some(len) = len.filter(|&len| len > READ_PIECE) {
-            let mut bytes = vec![0; len];
-            bytes
-                .par_chunks_mut(READ_PIECE)
-                .enumerate()
-                .try_for_each(|(i, piece)| file.read_exact_at(piece, (i * READ_PIECE) as u64))?;
-            return Ok(bytes);
-        }
-    }
-    let mut bytes = Vec::with_capacity(len.unwrap_or(0));
-    std::io::Read::read_to_end(&mut file, &mut bytes)?;
-    Ok(bytes)
 }
 
 /// Parses catalogue text as if read from `file` (used by tests and `serve`).
@@ -565,20 +538,6 @@ mod tests {
 
     fn load_line(line: &str) -> Loaded {
         load_str(Path::new("c.jsonl"), line, SourceFormat::JsonLines)
-    }
-
-    /// A file of several pieces, the last one short, is read in parallel into the bytes
-    /// `std::fs::read` gives, and so is a file of exactly one piece.
-    #[test]
-    fn a_large_file_is_read_whole_in_pieces() {
-        let dir = tempfile::tempdir().unwrap();
-        for len in [2 * READ_PIECE + 12_345, READ_PIECE, READ_PIECE + 1] {
-            let path = dir.path().join(format!("{len}.jsonl"));
-            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
-            std::fs::write(&path, &bytes).unwrap();
-            assert!(read(&path).unwrap() == bytes, "{len} bytes");
-        }
-        assert!(read(&dir.path().join("missing.jsonl")).is_err());
     }
 
     /// Every tool of the bundled catalogue, read without building `Value`s, holds exactly what

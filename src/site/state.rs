@@ -17,7 +17,7 @@ pub struct StateFile {
 impl StateFile {
     /// Reads `path` and moves it aside (to `<path>.old`); a missing file gives no text.
     pub fn take(path: &Path) -> io::Result<StateFile> {
-        let previous = std::fs::read_to_string(path).ok();
+        let previous = crate::files::read_to_string(path).ok();
         match std::fs::rename(path, aside(path)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
