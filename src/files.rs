@@ -13,7 +13,7 @@ use std::path::Path;
 const PIECE: usize = 16 << 20;
 
 /// The bytes of the file at `path`, as `std::fs::read` gives them. A file larger than
-/// [`PIECE`] (16 MB) is read in pieces on the rayon pool (on Unix). A file that shrinks
+/// 16 MB is read in 16 MB pieces on the rayon pool (on Unix). A file that shrinks
 /// while it is read fails with `UnexpectedEof`.
 pub fn read(path: &Path) -> io::Result<Vec<u8>> {
     let mut file = std::fs::File::open(path)?;
