@@ -79,7 +79,7 @@ fn aside(path: &Path) -> PathBuf {
     PathBuf::from(old)
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::StateFile;
     use std::os::unix::fs::MetadataExt;
