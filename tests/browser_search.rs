@@ -250,14 +250,18 @@ async fn search_page_finds_filters_and_navigates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sharded_index_is_merged_in_the_browser() {
     use toolpages::site::output::DiskOutput;
-    use toolpages::site::search::write_index_sharded;
+    use toolpages::site::search::write_index;
     let out = tempfile::tempdir().unwrap();
     support::build_real(out.path());
     std::fs::remove_dir_all(out.path().join("pagefind")).unwrap();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let loaded = toolpages::catalogue::load(&root.join("content")).unwrap();
-    let data = toolpages::site::SiteData::new(Config::default(), loaded.catalogue);
-    let summary = write_index_sharded(&data, &DiskOutput::new(out.path()).unwrap(), 300).unwrap();
+    let config = Config {
+        search_shard_tools: 300,
+        ..Config::default()
+    };
+    let data = toolpages::site::SiteData::new(config, loaded.catalogue);
+    let summary = write_index(&data, &DiskOutput::new(out.path()).unwrap()).unwrap();
     assert!(summary.shards >= 8, "{} shards", summary.shards);
     assert_eq!(summary.tools, 2712);
     assert!(out

@@ -187,6 +187,50 @@ fn missing_files_templates_and_settings_are_noticed() {
     assert!(summary.written >= first.pages, "{summary:?}");
 }
 
+/// A new search shard size re-indexes the catalogue in the new shards and renders no page
+/// again (only the index and the build's own state files change); the output is what a
+/// fresh build with that size gives.
+#[test]
+fn a_new_search_shard_size_reindexes_without_rendering_pages() {
+    let content = content();
+    let out = tempfile::tempdir().unwrap();
+    let first = build_into(content.path(), out.path());
+    assert_eq!(first.search.shards, 1);
+    // A page that is not rendered again keeps even a marker put into it.
+    let server = server_id(content.path(), 3);
+    let page = out.path().join(format!("servers/{server}/index.html"));
+    std::fs::write(&page, "not rendered again").unwrap();
+    let before = files(out.path());
+
+    let mut options = options(content.path(), out.path(), &root().join("templates"));
+    options.config.search_shard_tools = 100;
+    let summary = build(&options, &()).unwrap();
+    assert!(
+        std::fs::read_to_string(&page).unwrap() == "not rendered again",
+        "the page of {server} was rendered again"
+    );
+    assert!(summary.search.shards >= 3, "{:?}", summary.search);
+    assert_eq!(summary.search.tools, first.search.tools);
+    assert_eq!(summary.written, summary.search.written, "{summary:?}");
+    let after = files(out.path());
+    let outside_the_index: Vec<_> = changed(&before, &after)
+        .into_iter()
+        .filter(|name| !name.starts_with("pagefind/") && !name.starts_with(".toolpages-"))
+        .collect();
+    assert!(outside_the_index.is_empty(), "{outside_the_index:?}");
+
+    let fresh = tempfile::tempdir().unwrap();
+    options.output = fresh.path().to_path_buf();
+    build(&options, &()).unwrap();
+    let fresh = files(fresh.path());
+    for (name, bytes) in fresh.iter().filter(|(name, _)| !page.ends_with(name)) {
+        assert!(
+            after.get(name) == Some(bytes),
+            "{name} differs from a fresh build"
+        );
+    }
+}
+
 #[test]
 fn a_damaged_cache_means_a_full_render() {
     let content = content();

@@ -506,6 +506,12 @@ fn build_fingerprint(
         let _ = write!(hasher, "\0asset\0{name}\0{published}");
     }
     let _ = write!(hasher, "\0config\0");
-    let _ = serde_json::to_writer(&mut hasher, config);
+    // The shard size shapes only the search index, whose shards key themselves: changing it
+    // re-renders no page.
+    let pages_config = super::Config {
+        search_shard_tools: 0,
+        ..config.clone()
+    };
+    let _ = serde_json::to_writer(&mut hasher, &pages_config);
     Some(hasher.finalize())
 }

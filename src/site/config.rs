@@ -1,5 +1,6 @@
 //! Site settings from `toolpages.toml`, in the spirit of Zola's `config.toml`.
 
+use super::search::SHARD_TOOLS;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -32,6 +33,12 @@ pub struct Config {
     /// Build the search index under `pagefind/` (default `true`, as Zola's key of the same
     /// name). Without it `/search/` shows only its links to the listings.
     pub build_search_index: bool,
+    /// Tools per search shard (default [`SHARD_TOOLS`], 10,000): the catalogue is indexed
+    /// in shards of at least this many tools (whole servers), each a Pagefind bundle. An
+    /// edit re-indexes its shard, so smaller shards make a rebuild after an edit cheaper,
+    /// while every shard adds requests and bytes to a reader's first query (README,
+    /// "Shard size"). At least 1.
+    pub search_shard_tools: usize,
 }
 
 /// A footer link.
@@ -54,6 +61,7 @@ impl Default for Config {
             language: "en".into(),
             paginate_by: 100,
             build_search_index: true,
+            search_shard_tools: SHARD_TOOLS,
         }
     }
 }
@@ -130,6 +138,11 @@ impl Config {
         if self.paginate_by == 0 {
             return Err("paginate_by must be at least 1".into());
         }
+        if self.search_shard_tools == 0 {
+            return Err(format!(
+                "search_shard_tools must be at least 1 (the default is {SHARD_TOOLS})"
+            ));
+        }
         Ok(self)
     }
 
@@ -170,5 +183,21 @@ mod tests {
     fn rejects_relative_base_url_and_unknown_keys() {
         assert!(Config::default().with_base_url("example.org").is_err());
         assert!(toml::from_str::<Config>("titel = \"x\"").is_err());
+    }
+
+    #[test]
+    fn search_shard_size_from_the_file_and_never_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("toolpages.toml");
+        std::fs::write(&path, "search_shard_tools = 2000\n").unwrap();
+        assert_eq!(Config::load(&path).unwrap().search_shard_tools, 2000);
+        assert_eq!(Config::default().search_shard_tools, SHARD_TOOLS);
+        std::fs::write(&path, "search_shard_tools = 0\n").unwrap();
+        let error = Config::load(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("toolpages.toml")
+                && error.contains("search_shard_tools must be at least 1"),
+            "{error}"
+        );
     }
 }

@@ -7,7 +7,8 @@
 //! and Pagefind's browser script and WebAssembly, which the site's own search page
 //! (`static/search.js`) drives.
 //!
-//! A large catalogue is indexed in shards of about [`SHARD_TOOLS`] tools (whole servers),
+//! A large catalogue is indexed in shards of about `search_shard_tools` tools (whole servers,
+//! [`SHARD_TOOLS`] unless the settings say otherwise),
 //! one after the other, so the indexer's memory is bounded by one shard rather than growing
 //! with the catalogue. Each shard is a Pagefind bundle (`pagefind/`, `pagefind/shard-2/`,
 //! ...); the search page merges them in the browser (Pagefind's `mergeIndex`), guided by
@@ -38,7 +39,7 @@ pub const BUNDLE_DIR: &str = "pagefind";
 /// bundle holds Pagefind's script and WebAssembly.
 pub const MANIFEST: &str = "toolpages-search.json";
 
-/// Tools per shard. Pagefind holds a shard's records several times over while it builds,
+/// Tools per shard unless the settings say otherwise (`search_shard_tools`). Pagefind holds a shard's records several times over while it builds,
 /// so this bounds the indexer's memory: measured on 100,000 resampled real tools (10 shards)
 /// the whole build peaks at 1.8 GB against 1.2 GB without search, and 4.0 GB in one shard.
 /// Each extra shard adds a few small requests (a few kB) to a query.
@@ -158,21 +159,12 @@ pub fn beside<T>(
 }
 
 /// Builds the index of `data` and writes it under [`BUNDLE_DIR`] in `out`, in shards of
-/// [`SHARD_TOOLS`] tools.
+/// the settings' `search_shard_tools` tools.
 ///
 /// Runs on its own thread with its own single-threaded tokio runtime (Pagefind's API is
 /// async), so it can be called from synchronous code and from inside another runtime alike.
 pub fn write_index(data: &SiteData, out: &dyn Output) -> Result<SearchSummary, SearchError> {
-    write_index_sharded(data, out, SHARD_TOOLS)
-}
-
-/// [`write_index`] with shards of `tools_per_shard` tools (tests and benchmarks use small
-/// shards to exercise merging on a small catalogue).
-pub fn write_index_sharded(
-    data: &SiteData,
-    out: &dyn Output,
-    tools_per_shard: usize,
-) -> Result<SearchSummary, SearchError> {
+    let tools_per_shard = data.config.search_shard_tools;
     let started = Instant::now();
     let mut summary = std::thread::scope(|scope| {
         scope
