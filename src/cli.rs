@@ -136,7 +136,7 @@ fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
             let search = &summary.search;
             if options.config.build_search_index {
                 println!(
-                    "Search index: {} records in {} shard(s), {} files, {:.1} MB, {:.2} s",
+                    "Search index: {} records in {} bundle(s), {} files, {:.1} MB, {:.2} s",
                     search.records,
                     search.shards,
                     search.files,

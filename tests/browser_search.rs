@@ -269,6 +269,11 @@ async fn sharded_index_is_merged_in_the_browser() {
         .join("pagefind/shard-2/pagefind-entry.json")
         .is_file());
     assert!(!out.path().join("pagefind/shard-2/pagefind.js").exists());
+    // `西安市` below is found in the bundle of records that need word splitting.
+    assert!(out
+        .path()
+        .join("pagefind/segmented-1/pagefind-entry.json")
+        .is_file());
 
     let (addr, _) = support::serve_counting(out.path()).await;
     let browser = support::Browser::start().await;

@@ -32,7 +32,16 @@ fn options(content: &Path, out: &Path, templates: &Path) -> BuildOptions {
 /// Builds `content` into `out`, checking that the lint findings (remembered per unchanged
 /// entry between builds, see `catalogue::lint::memo`) are those of a fresh lint.
 fn build_into(content: &Path, out: &Path) -> BuildSummary {
-    let summary = build(&options(content, out, &root().join("templates")), &()).unwrap();
+    build_with(content, out, Config::default())
+}
+
+/// [`build_into`] with the settings `config`.
+fn build_with(content: &Path, out: &Path, config: Config) -> BuildSummary {
+    let options = BuildOptions {
+        config,
+        ..options(content, out, &root().join("templates"))
+    };
+    let summary = build(&options, &()).unwrap();
     let catalogue = toolpages::catalogue::load(content).unwrap().catalogue;
     assert_eq!(summary.lint, toolpages::catalogue::lint(&catalogue));
     summary
@@ -80,8 +89,17 @@ fn changed<'a>(
 /// Asserts that the incremental output in `out` is byte for byte what a fresh build of
 /// `content` gives; returns the incremental files.
 fn assert_same_as_fresh_build(content: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    assert_same_as_fresh_build_with(content, out, Config::default())
+}
+
+/// [`assert_same_as_fresh_build`] with the settings `config`.
+fn assert_same_as_fresh_build_with(
+    content: &Path,
+    out: &Path,
+    config: Config,
+) -> BTreeMap<String, Vec<u8>> {
     let fresh = tempfile::tempdir().unwrap();
-    build_into(content, fresh.path());
+    build_with(content, fresh.path(), config);
     let (incremental, fresh) = (files(out), files(fresh.path()));
     assert_eq!(
         incremental.keys().collect::<Vec<_>>(),
@@ -229,6 +247,50 @@ fn a_new_search_shard_size_reindexes_without_rendering_pages() {
             "{name} differs from a fresh build"
         );
     }
+}
+
+/// With several shards, the records that need word splitting (Chinese, Japanese, Thai) live
+/// in segmented bundles: an edit to an English server keeps them as they are, an edit to a
+/// server with such records indexes them again; each time the output is a fresh build's.
+#[test]
+fn segmented_bundles_change_with_their_servers_only() {
+    let content = content();
+    let out = tempfile::tempdir().unwrap();
+    let config = || Config {
+        search_shard_tools: 100,
+        ..Config::default()
+    };
+    let first = build_with(content.path(), out.path(), config());
+    assert!(first.search.shards >= 4, "{:?}", first.search);
+    let segmented = "pagefind/segmented-1/pagefind-entry.json";
+    assert!(out.path().join(segmented).is_file());
+    let in_segmented = |names: Vec<&String>| {
+        names
+            .into_iter()
+            .filter(|name| name.starts_with("pagefind/segmented-"))
+            .count()
+    };
+    let edit = |line: usize, change: &'static str| {
+        edit_server(content.path(), line, |server| {
+            let tool = &mut server["tools"][0];
+            let description = tool["description"].as_str().unwrap_or("").to_owned();
+            tool["description"] = format!("{change} {description}").into();
+        })
+    };
+
+    // Server 10 has no Chinese, Japanese or Thai text.
+    let before = files(out.path());
+    edit(10, "Changed.");
+    let second = build_with(content.path(), out.path(), config());
+    let after = assert_same_as_fresh_build_with(content.path(), out.path(), config());
+    assert_eq!(in_segmented(changed(&before, &after)), 0);
+    assert!(second.search.unchanged > 0 && second.search.written > 0);
+
+    // Server 1 (`antv-mcp-server-chart`) describes ten tools in Chinese.
+    edit(1, "已更改。");
+    build_with(content.path(), out.path(), config());
+    let edited = assert_same_as_fresh_build_with(content.path(), out.path(), config());
+    assert!(in_segmented(changed(&after, &edited)) > 0);
 }
 
 #[test]

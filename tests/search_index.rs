@@ -199,3 +199,165 @@ fn empty_catalogue_still_builds_a_search_page() {
         serde_json::from_str(&text(&out, "pagefind/toolpages-search.json")).unwrap();
     assert_eq!(manifest["bundles"].as_array().unwrap().len(), 1);
 }
+
+/// The manifest's bundles as (path, languages with their record counts).
+fn manifest_bundles(
+    out: &MemoryOutput,
+) -> Vec<(String, std::collections::BTreeMap<String, usize>)> {
+    let manifest: serde_json::Value =
+        serde_json::from_str(&text(out, "pagefind/toolpages-search.json")).unwrap();
+    let bundles = manifest["bundles"].as_array().unwrap();
+    bundles
+        .iter()
+        .map(|b| {
+            let path = b["path"].as_str().unwrap().to_owned();
+            let languages = serde_json::from_value(b["languages"].clone()).unwrap();
+            (path, languages)
+        })
+        .collect()
+}
+
+/// With several shards, the records Pagefind must split into words (Chinese, Japanese, Thai)
+/// are gathered into bundles of their own, so each shard holds the site's language only (a
+/// first query loads one index per bundle and language); every record is indexed once.
+#[test]
+fn word_split_records_get_bundles_of_their_own() {
+    use toolpages::site::search::write_index;
+    let loaded = catalogue::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"));
+    let config = Config {
+        search_shard_tools: 300,
+        ..Config::default()
+    };
+    let data = SiteData::new(config, loaded.unwrap().catalogue);
+    let out = MemoryOutput::default();
+    let summary = write_index(&data, &out).unwrap();
+    let all: Vec<_> = records(&data, 0..data.catalogue.servers.len()).collect();
+    let split: Vec<_> = all.iter().filter(|r| r.segmented.is_some()).collect();
+    assert!(
+        split.len() >= 2,
+        "{} records need word splitting",
+        split.len()
+    );
+    assert_eq!(summary.records, all.len());
+    assert_eq!(summary.tools, 2712);
+
+    let bundles = manifest_bundles(&out);
+    let (segmented, shards): (Vec<_>, Vec<_>) = bundles
+        .iter()
+        .partition(|(path, _)| path.starts_with("segmented-"));
+    assert_eq!(shards[0].0, "", "the first bundle is Pagefind's own");
+    assert_eq!(
+        shards.len(),
+        toolpages::site::search::shards(&data.catalogue, 300).len()
+    );
+    for (path, languages) in &shards {
+        assert_eq!(languages.keys().collect::<Vec<_>>(), ["en"], "{path}");
+    }
+    assert_eq!(segmented.len(), 1, "{segmented:?}");
+    let (path, languages) = segmented[0];
+    assert_eq!(path, "segmented-1/");
+    for language in ["zh", "ja", "th"] {
+        let records = split
+            .iter()
+            .filter(|r| r.segmented == Some(language))
+            .count();
+        assert_eq!(
+            languages.get(language).copied().unwrap_or(0),
+            records,
+            "{language}"
+        );
+    }
+    let indexed: usize = bundles.iter().flat_map(|(_, l)| l.values()).sum();
+    assert_eq!(indexed, all.len(), "every record in one bundle");
+    assert!(out
+        .get("pagefind/segmented-1/pagefind-entry.json")
+        .is_some());
+    assert!(out.get("pagefind/segmented-1/pagefind.js").is_none());
+}
+
+/// A shard whose records all need word splitting keeps them (a bundle is never left
+/// empty, and the first holds Pagefind's own index); and one shard is never split.
+#[test]
+fn a_shard_of_word_split_records_only_keeps_them() {
+    use toolpages::site::search::write_index;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("catalogue.jsonl"),
+        "{\"id\": \"a-map\", \"tools\": [{\"name\": \"district_map\", \"description\": \"生成地级市分布图\"}]}\n\
+         {\"id\": \"b-tokyo\", \"tools\": [{\"name\": \"find_station\", \"description\": \"東京の駅を検索します\"}]}\n\
+         {\"id\": \"c-issues\", \"tools\": [{\"name\": \"create_issue\", \"description\": \"Creates an issue\"}, {\"name\": \"list_issues\", \"description\": \"列出问题\"}]}\n",
+    )
+    .unwrap();
+    let loaded = catalogue::load(dir.path()).unwrap();
+    let config = Config {
+        search_shard_tools: 1,
+        ..Config::default()
+    };
+    let data = SiteData::new(config, loaded.catalogue);
+    let out = MemoryOutput::default();
+    let summary = write_index(&data, &out).unwrap();
+    assert_eq!((summary.records, summary.tools), (4, 4));
+    let bundles = manifest_bundles(&out);
+    let languages = |pairs: &[(&str, usize)]| {
+        pairs
+            .iter()
+            .map(|&(l, n)| (l.to_owned(), n))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    // `list_issues` (Read) and `create_issue` (Write) are two records of `c-issues`: its
+    // shard keeps the English one and sends the Chinese one to a segmented bundle.
+    let issues: Vec<_> = records(&data, 2..3).collect();
+    let segmented: Vec<_> = issues.iter().map(|r| r.segmented).collect();
+    assert_eq!(segmented, [Some("zh"), None]);
+    assert_eq!(
+        bundles,
+        [
+            (String::new(), languages(&[("zh", 1)])),
+            ("shard-2/".to_owned(), languages(&[("ja", 1)])),
+            ("shard-3/".to_owned(), languages(&[("en", 1)])),
+            ("segmented-1/".to_owned(), languages(&[("zh", 1)])),
+        ]
+    );
+
+    let one = Config::default();
+    let data = SiteData::new(one, catalogue::load(dir.path()).unwrap().catalogue);
+    let out = MemoryOutput::default();
+    write_index(&data, &out).unwrap();
+    assert_eq!(
+        manifest_bundles(&out).len(),
+        1,
+        "one shard holds every language"
+    );
+}
+
+/// The quick look that spares building most servers' records never misses a record that
+/// needs word splitting: not in the real catalogue, nor behind `\u` escapes of `inputSchema`.
+#[test]
+fn the_quick_look_finds_every_record_that_needs_splitting() {
+    use toolpages::site::search::record::may_need_splitting;
+    let data = real();
+    let mut flagged = 0;
+    for (s, server) in data.catalogue.servers.iter().enumerate() {
+        let looks = server.tools.iter().any(may_need_splitting);
+        flagged += usize::from(looks);
+        for record in records(&data, s..s + 1) {
+            assert!(looks || record.segmented.is_none(), "{}", record.url);
+        }
+    }
+    assert!((2..=10).contains(&flagged), "{flagged} of 145 servers");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("catalogue.jsonl"),
+        r#"{"id": "dash", "tools": [{"name": "list", "description": "Lists things — fast", "inputSchema": {"type": "object", "properties": {"limit": {"type": "integer", "description": "At most this many…"}}}}]}
+{"id": "escaped", "tools": [{"name": "map", "description": "Draws a map", "inputSchema": {"type": "object", "properties": {"region": {"type": "string", "description": "\u5730\u7ea7\u5e02"}}}}]}
+"#,
+    )
+    .unwrap();
+    let data = site(dir.path());
+    let [dash, escaped] = [0, 1].map(|s| &data.catalogue.servers[s].tools[0]);
+    assert!(!may_need_splitting(dash));
+    assert!(may_need_splitting(escaped));
+    let segmented: Vec<_> = records(&data, 0..2).map(|r| r.segmented).collect();
+    assert_eq!(segmented, [None, Some("zh")]);
+}

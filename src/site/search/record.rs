@@ -9,7 +9,7 @@
 
 use super::super::templates::escape_html;
 use super::super::SiteData;
-use crate::catalogue::schema;
+use crate::catalogue::{schema, Tool};
 use crate::classify::Category;
 use std::fmt::Write;
 use std::ops::Range;
@@ -26,6 +26,9 @@ pub struct Record {
     pub html: String,
     /// Tools in the record.
     pub tools: usize,
+    /// The language Pagefind must split the record's words in ([`language_of`] its text):
+    /// `None` when its words are separated by spaces and it is indexed in the site's language.
+    pub segmented: Option<&'static str>,
 }
 
 /// The records of the servers `servers` (indexes into the catalogue), built lazily (one
@@ -37,16 +40,6 @@ pub fn records(data: &SiteData, servers: Range<usize>) -> impl Iterator<Item = R
             .into_iter()
             .filter_map(move |category| record(data, s, category))
     })
-}
-
-/// How many records [`records`] gives for server `s` (its categories that have tools),
-/// without building them.
-pub fn record_count(data: &SiteData, s: usize) -> usize {
-    let analysis = &data.analysis[s];
-    Category::ALL
-        .into_iter()
-        .filter(|&c| analysis.iter().any(|a| a.classification.category == c))
-        .count()
 }
 
 /// The record of the tools of server `s` in `category`; `None` when it has none.
@@ -113,7 +106,8 @@ pub fn record(data: &SiteData, s: usize, category: Category) -> Option<Record> {
             body.push_str("</p>");
         }
     }
-    let language = language_of(&text).unwrap_or(&data.config.language);
+    let segmented = language_of(&text);
+    let language = segmented.unwrap_or(&data.config.language);
     Some(Record {
         url: format!(
             "{}{}#{}",
@@ -126,7 +120,19 @@ pub fn record(data: &SiteData, s: usize, category: Category) -> Option<Record> {
             e(language)
         ),
         tools: tools.len(),
+        segmented,
     })
+}
+
+/// Whether a record holding `tool` may need word splitting ([`language_of`] its text): a
+/// quick look at its description and its `inputSchema` as written (where a parameter
+/// description may also hide behind a `\u` escape), never `false` when a record's text would
+/// need splitting.
+pub fn may_need_splitting(tool: &Tool) -> bool {
+    let schema = tool.input_schema.as_json();
+    tool.description.as_deref().and_then(language_of).is_some()
+        || language_of(schema).is_some()
+        || schema.contains("\\u")
 }
 
 /// The language a record must be indexed in for Pagefind to split its words, when its text
