@@ -288,6 +288,50 @@ async fn sharded_index_is_merged_in_the_browser() {
         let names = result_names(c).await;
         assert!(names.contains(&tool.to_owned()), "{query}: {names:?}");
     }
+    // Filters narrow the segmented bundle's results too: `分布图` keeps its tool under its
+    // server's filter and finds nothing under another's.
+    search_for(c, "分布图").await;
+    c.find(Locator::Css("#search-server"))
+        .await
+        .unwrap()
+        .select_by_value("antv-mcp-server-chart")
+        .await
+        .unwrap();
+    wait_for("the server filter", || async {
+        status(c)
+            .await
+            .contains("server antv-mcp-server-chart")
+            .then_some(())
+    })
+    .await;
+    assert!(result_names(c)
+        .await
+        .contains(&"generate_district_map".to_owned()));
+    for server in c
+        .find_all(Locator::Css("#search-results .result-server"))
+        .await
+        .unwrap()
+    {
+        assert_eq!(server.text().await.unwrap(), "mcp-server-chart");
+    }
+    // Another server's filter leaves nothing: the Chinese text is antv's alone.
+    c.find(Locator::Css("#search-server"))
+        .await
+        .unwrap()
+        .select_by_value("awslabs-healthimaging-mcp-server")
+        .await
+        .unwrap();
+    wait_for("no match under another server", || async {
+        status(c).await.starts_with("No tools match").then_some(())
+    })
+    .await;
+    c.find(Locator::Css("#search-server"))
+        .await
+        .unwrap()
+        .select_by_value("")
+        .await
+        .unwrap();
+
     // The server filter lists the servers of every shard (all that have tools).
     let with_tools = data
         .catalogue
