@@ -62,6 +62,16 @@ async fn search_for(c: &Client, text: &str) {
     .await;
 }
 
+/// Chooses `value` in the search page's filter `select` (such as `#search-server`).
+async fn choose(c: &Client, select: &str, value: &str) {
+    c.find(Locator::Css(select))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
 /// Sends a key (a WebDriver key code such as `\u{E015}`, arrow down) to the focused element.
 async fn press(c: &Client, key: &str) {
     c.active_element()
@@ -183,12 +193,7 @@ async fn search_page_finds_filters_and_navigates() {
     // `issue` matches tools of several categories (read, create, delete issues).
     search_for(c, "issue").await;
     let unfiltered = result_names(c).await.len();
-    c.find(Locator::Css("#search-category"))
-        .await
-        .unwrap()
-        .select_by_value("Destructive")
-        .await
-        .unwrap();
+    choose(c, "#search-category", "Destructive").await;
     wait_for("the category filter", || async {
         status(c)
             .await
@@ -291,12 +296,7 @@ async fn sharded_index_is_merged_in_the_browser() {
     // Filters narrow the segmented bundle's results too: `分布图` keeps its tool under its
     // server's filter and finds nothing under another's.
     search_for(c, "分布图").await;
-    c.find(Locator::Css("#search-server"))
-        .await
-        .unwrap()
-        .select_by_value("antv-mcp-server-chart")
-        .await
-        .unwrap();
+    choose(c, "#search-server", "antv-mcp-server-chart").await;
     wait_for("the server filter", || async {
         status(c)
             .await
@@ -315,22 +315,12 @@ async fn sharded_index_is_merged_in_the_browser() {
         assert_eq!(server.text().await.unwrap(), "mcp-server-chart");
     }
     // Another server's filter leaves nothing: the Chinese text is antv's alone.
-    c.find(Locator::Css("#search-server"))
-        .await
-        .unwrap()
-        .select_by_value("awslabs-healthimaging-mcp-server")
-        .await
-        .unwrap();
+    choose(c, "#search-server", "awslabs-healthimaging-mcp-server").await;
     wait_for("no match under another server", || async {
         status(c).await.starts_with("No tools match").then_some(())
     })
     .await;
-    c.find(Locator::Css("#search-server"))
-        .await
-        .unwrap()
-        .select_by_value("")
-        .await
-        .unwrap();
+    choose(c, "#search-server", "").await;
 
     // The server filter lists the servers of every shard (all that have tools).
     let with_tools = data

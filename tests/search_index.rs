@@ -6,16 +6,30 @@ use toolpages::catalogue;
 use toolpages::classify::Category;
 use toolpages::site::output::MemoryOutput;
 use toolpages::site::search::record::{record, records};
+use toolpages::site::search::{write_index, SHARD_TOOLS};
 use toolpages::site::templates::environment;
 use toolpages::site::{render_site, Config, SiteData};
 
 fn site(content: &Path) -> SiteData {
+    sharded(content, SHARD_TOOLS)
+}
+
+/// The site of `content` with search shards of `tools` tools.
+fn sharded(content: &Path, tools: usize) -> SiteData {
     let loaded = catalogue::load(content).expect("the catalogue loads");
-    SiteData::new(Config::default(), loaded.catalogue)
+    let config = Config {
+        search_shard_tools: tools,
+        ..Config::default()
+    };
+    SiteData::new(config, loaded.catalogue)
+}
+
+fn bundled_content() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content")
 }
 
 fn real() -> SiteData {
-    site(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"))
+    site(&bundled_content())
 }
 
 fn text(out: &MemoryOutput, path: &str) -> String {
@@ -222,13 +236,7 @@ fn manifest_bundles(
 /// first query loads one index per bundle and language); every record is indexed once.
 #[test]
 fn word_split_records_get_bundles_of_their_own() {
-    use toolpages::site::search::write_index;
-    let loaded = catalogue::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"));
-    let config = Config {
-        search_shard_tools: 300,
-        ..Config::default()
-    };
-    let data = SiteData::new(config, loaded.unwrap().catalogue);
+    let data = sharded(&bundled_content(), 300);
     let out = MemoryOutput::default();
     let summary = write_index(&data, &out).unwrap();
     let all: Vec<_> = records(&data, 0..data.catalogue.servers.len()).collect();
@@ -279,7 +287,6 @@ fn word_split_records_get_bundles_of_their_own() {
 /// empty, and the first holds Pagefind's own index); and one shard is never split.
 #[test]
 fn a_shard_of_word_split_records_only_keeps_them() {
-    use toolpages::site::search::write_index;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("catalogue.jsonl"),
@@ -288,12 +295,7 @@ fn a_shard_of_word_split_records_only_keeps_them() {
          {\"id\": \"c-issues\", \"tools\": [{\"name\": \"create_issue\", \"description\": \"Creates an issue\"}, {\"name\": \"list_issues\", \"description\": \"列出问题\"}]}\n",
     )
     .unwrap();
-    let loaded = catalogue::load(dir.path()).unwrap();
-    let config = Config {
-        search_shard_tools: 1,
-        ..Config::default()
-    };
-    let data = SiteData::new(config, loaded.catalogue);
+    let data = sharded(dir.path(), 1);
     let out = MemoryOutput::default();
     let summary = write_index(&data, &out).unwrap();
     assert_eq!((summary.records, summary.tools), (4, 4));
@@ -319,8 +321,7 @@ fn a_shard_of_word_split_records_only_keeps_them() {
         ]
     );
 
-    let one = Config::default();
-    let data = SiteData::new(one, catalogue::load(dir.path()).unwrap().catalogue);
+    let data = site(dir.path());
     let out = MemoryOutput::default();
     write_index(&data, &out).unwrap();
     assert_eq!(
