@@ -72,6 +72,17 @@ async fn choose(c: &Client, select: &str, value: &str) {
         .unwrap();
 }
 
+/// Filters the results by `value` of the filter `name` (`category`, `risk`, `server`) and
+/// waits for the status line to name the filter.
+async fn filter_by(c: &Client, name: &str, value: &str) {
+    choose(c, &format!("#search-{name}"), value).await;
+    let described = format!("{name} {value}");
+    wait_for("the filter", || async {
+        status(c).await.contains(&described).then_some(())
+    })
+    .await;
+}
+
 /// Sends a key (a WebDriver key code such as `\u{E015}`, arrow down) to the focused element.
 async fn press(c: &Client, key: &str) {
     c.active_element()
@@ -193,14 +204,7 @@ async fn search_page_finds_filters_and_navigates() {
     // `issue` matches tools of several categories (read, create, delete issues).
     search_for(c, "issue").await;
     let unfiltered = result_names(c).await.len();
-    choose(c, "#search-category", "Destructive").await;
-    wait_for("the category filter", || async {
-        status(c)
-            .await
-            .contains("category Destructive")
-            .then_some(())
-    })
-    .await;
+    filter_by(c, "category", "Destructive").await;
     let badges = c
         .find_all(Locator::Css(
             "#search-results .result-meta .badge[class*=cat-]",
@@ -296,14 +300,7 @@ async fn sharded_index_is_merged_in_the_browser() {
     // Filters narrow the segmented bundle's results too: `分布图` keeps its tool under its
     // server's filter and finds nothing under another's.
     search_for(c, "分布图").await;
-    choose(c, "#search-server", "antv-mcp-server-chart").await;
-    wait_for("the server filter", || async {
-        status(c)
-            .await
-            .contains("server antv-mcp-server-chart")
-            .then_some(())
-    })
-    .await;
+    filter_by(c, "server", "antv-mcp-server-chart").await;
     assert!(result_names(c)
         .await
         .contains(&"generate_district_map".to_owned()));
