@@ -443,3 +443,38 @@ fn a_tool_named_star_fails_the_build_naming_server_and_tool() {
         "{shown}"
     );
 }
+
+/// A policy larger than serde-saphyr's default limits (250,000 nodes) is read whole: the
+/// Intercept policy of a server with some 40,000 tools has that many, and the build failed
+/// on its own valid `intercept.yaml` with a made-up syntax error.
+#[test]
+fn a_policy_beyond_the_parsers_default_node_limit_is_read_whole() {
+    let names = 300_000;
+    let mut doc = String::from("version: \"1\"\ntools:\n  shown:\n    rules: []\nhide:\n");
+    for i in 0..names {
+        doc.push_str(&format!("  - hidden_{i}\n"));
+    }
+    let value = parse(Format::Intercept, &doc).expect("a large valid document parses");
+    assert_eq!(value["hide"].as_array().map(Vec::len), Some(names));
+    assert_problems(yaml(&doc), &[]);
+}
+
+/// Alias expansion keeps the parser's limits, and the problem says what they are, not that
+/// the syntax is wrong.
+#[test]
+fn an_alias_bomb_is_refused_as_beyond_the_limits() {
+    let mut doc = String::from("version: \"1\"\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..9 {
+        let p = level - 1;
+        doc.push_str(&format!(
+            "a{level}: &a{level} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let got = yaml(&doc);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("(document): beyond what the YAML parser may read safely: ")
+            && got[0].ends_with("(fix: use fewer aliases (`*name`) and anchors (`&name`), and nest at most 64 levels deep)"),
+        "{got:?}"
+    );
+}

@@ -14,6 +14,7 @@ use condition::StateRef;
 
 use super::Op;
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 
@@ -82,8 +83,8 @@ pub fn validate_value(format: Format, doc: &Value) -> Vec<Problem> {
 }
 
 /// Parses the text: JSON with serde_json, YAML with serde-saphyr (YAML 1.2 booleans only,
-/// as Intercept's Go parser reads them; duplicate keys are an error). A syntax error is
-/// returned as a problem located at its line and column.
+/// as Intercept's Go parser reads them; duplicate keys are an error; the limits of
+/// [`yaml_budget`]). A syntax error is returned as a problem located at its line and column.
 pub fn parse(format: Format, text: &str) -> Result<Value, Problem> {
     match format {
         Format::PolicyLayer => serde_json::from_str(text).map_err(|e| Problem {
@@ -94,8 +95,22 @@ pub fn parse(format: Format, text: &str) -> Result<Value, Problem> {
         Format::Intercept => {
             // Comments are still checked as YAML syntax, but their text is never kept
             // (serde-saphyr is built without `comments`, see Cargo.toml).
-            let options = serde_saphyr::options! { strict_booleans: true };
+            let options = serde_saphyr::options! {
+                strict_booleans: true,
+                budget: Some(yaml_budget(text.len())),
+            };
             serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| {
+                let mut cause = e.without_snippet();
+                while let serde_saphyr::Error::AliasError { error, .. } = cause {
+                    cause = error.without_snippet();
+                }
+                if let serde_saphyr::Error::Budget { breach, .. } = cause {
+                    return Problem {
+                        location: "(document)".to_owned(),
+                        message: format!("beyond what the YAML parser may read safely: {breach:?}"),
+                        fix: "use fewer aliases (`*name`) and anchors (`&name`), and nest at most 64 levels deep".into(),
+                    };
+                }
                 let rendered = e.to_string();
                 let first = rendered.lines().next().unwrap_or("").trim();
                 let first = first.trim_start_matches("error: ");
@@ -115,6 +130,22 @@ pub fn parse(format: Format, text: &str) -> Result<Value, Problem> {
             })
         }
     }
+}
+
+/// The limits serde-saphyr reads a YAML document of `bytes` bytes with: its defaults, which
+/// guard against alias expansion ("billion laughs") and deep nesting, except that the
+/// counts that grow with the text itself (nodes, events, scalar bytes) may grow with it.
+/// The defaults cap a document at 250,000 nodes, and the Intercept policy of a server with
+/// about 40,000 tools has more: the build rejected its own valid `intercept.yaml`, and
+/// Intercept reads such a file. Without aliases a node takes at least a byte of text (an
+/// implicit null value aside, paired with its key), so these bounds never stop a document
+/// that spells out its content, and alias expansion keeps its own limits.
+pub fn yaml_budget(bytes: usize) -> serde_saphyr::Budget {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(2 * bytes);
+    budget.max_events = budget.max_events.max(4 * bytes);
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(bytes);
+    budget
 }
 
 /// Collected problems.
@@ -257,19 +288,20 @@ impl Ctx {
         let Some(items) = self.array("hide", hide, "tool names") else {
             return;
         };
-        let mut seen = Vec::new();
+        // A set: the `hide` list of a large server's policy holds tens of thousands of names.
+        let mut seen = HashSet::new();
         for (i, item) in items.iter().enumerate() {
             let at = format!("hide[{i}]");
             match item {
                 Value::String(s) if s.trim().is_empty() => {
                     self.error(&at, "is blank", "remove the entry or write a tool name")
                 }
-                Value::String(s) if seen.contains(&s) => self.error(
+                Value::String(s) if !seen.insert(s) => self.error(
                     &at,
                     format!("duplicate entry \"{s}\""),
                     "list each tool once",
                 ),
-                Value::String(s) => seen.push(s),
+                Value::String(_) => {}
                 other => self.error(
                     &at,
                     format!("must be a tool name (a string), found {}", kind(other)),
