@@ -139,3 +139,81 @@ impl Output for Recorder {
         Ok(Written::Changed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::bundled_site;
+    use crate::site::routes::Routes;
+    use crate::site::search::record;
+    use crate::site::Config;
+
+    /// With server folders and tool folders sharded (as in a catalogue of more than 45,000
+    /// servers, or a server of more than 45,000 tools; here the bundled site, above 20), every
+    /// link and anchor still resolves, no tool folder sits directly in a sharded server's
+    /// folder, and each search record's tool ids lead to the tool pages as `search.js` builds
+    /// their URLs (the record's URL before `#`, the id, `/`).
+    #[test]
+    fn sharded_server_and_tool_folders_leave_no_broken_link() {
+        let options = bundled_site(Config::default());
+        let (mut data, _) = load_site(&options).unwrap();
+        data.routes = Routes::with_shard_above(&data.catalogue, 20);
+        let recorder = Recorder::new(&data);
+        let publish = PublishOptions::default();
+        render_all(
+            &data,
+            &options.templates,
+            &options.static_dir,
+            &publish,
+            &recorder,
+            &(),
+        )
+        .unwrap();
+        let seen = recorder.state.into_inner().unwrap();
+        let names: HashSet<String> = seen.files.iter().map(|(p, _)| p.clone()).collect();
+        assert_eq!(
+            links::broken(&seen.links, &names, &seen.ids),
+            Vec::<String>::new()
+        );
+
+        let large: Vec<usize> = (0..data.catalogue.servers.len())
+            .filter(|&s| data.catalogue.servers[s].tools.len() > 20)
+            .collect();
+        assert!(large.len() > 10, "{} servers above 20 tools", large.len());
+        for &s in &large {
+            let server = data.routes.server(s);
+            for t in 0..data.catalogue.servers[s].tools.len() {
+                let tool = data.routes.tool(s, t);
+                let below = tool.strip_prefix(&server).unwrap();
+                let slug = &data.routes.tools[s][t];
+                assert_eq!(
+                    below,
+                    format!("{}/{slug}/", crate::site::routes::shard(slug))
+                );
+                assert!(names.contains(&format!("{tool}index.html")), "{tool}");
+            }
+            for category in crate::classify::Category::ALL {
+                let Some(record) = record::record(&data, s, category) else {
+                    continue;
+                };
+                let page = record
+                    .url
+                    .split('#')
+                    .next()
+                    .unwrap()
+                    .trim_start_matches('/');
+                let ids: Vec<&str> = record
+                    .html
+                    .split("<h2 id=\"")
+                    .skip(1)
+                    .map(|rest| rest.split('"').next().unwrap())
+                    .collect();
+                assert_eq!(ids.len(), record.tools);
+                for id in ids {
+                    let file = format!("{page}{id}/index.html");
+                    assert!(names.contains(&file), "{file}");
+                }
+            }
+        }
+    }
+}

@@ -417,12 +417,13 @@ fn listing_inputs(
 /// the inputs stands for the analysis itself, which cost more to serialize than to compute.
 pub(super) fn write_tool_inputs(buffer: &mut Vec<u8>, data: &SiteData, s: usize, t: usize) {
     buffer.extend_from_slice(data.catalogue.servers[s].digest.as_bytes());
-    // The tool's route (`servers/<folder>/<slug>/`), written without building the path.
+    // The tool's route (`servers/<folder>/<tool folder>/`), written without building the path.
     let routes = &data.routes;
     let _ = write!(
         buffer,
         "\0{t}\0{}\0{}",
-        routes.folders[s], routes.tools[s][t]
+        routes.folders[s],
+        routes.tool_folder(s, t)
     );
     let classification = &data.analysis[s][t].classification;
     if let Some(review) = &classification.review {

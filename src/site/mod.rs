@@ -25,6 +25,8 @@ pub mod templates;
 pub mod timings;
 
 pub use browse::load_content;
+#[cfg(test)]
+pub(crate) use build::bundled_site;
 pub use build::{
     build, render_error_text, render_site, BuildError, BuildOptions, BuildSummary, Progress,
 };

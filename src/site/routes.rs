@@ -11,14 +11,20 @@
 //! of the BLAKE3 hash of the server's slug (256 shards of about equal size: every folder stays
 //! under 50,000 entries up to about 12 million servers). The shard depends only on the slug, so
 //! it is stable; smaller catalogues keep the short URLs.
+//!
+//! Tool folders live in their server's folder, and a server with more than [`SHARD_ABOVE`]
+//! tools has its tool folders sharded the same way, by tool slug:
+//! `servers/<server>/<shard>/<tool>/`. Other servers keep `servers/<server>/<tool>/`.
 
 use crate::catalogue::Catalogue;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-/// Most servers a catalogue can have with every server folder directly in `servers/`; above
-/// it, server folders are sharded (see the module documentation). `servers/` also holds
-/// `index.html` and `page/`, and the margin below 50,000 leaves room for more such entries.
+/// Most servers a catalogue can have with every server folder directly in `servers/`, and
+/// most tools a server can have with every tool folder directly in the server's folder;
+/// above it, those folders are sharded (see the module documentation). `servers/` also holds
+/// `index.html` and `page/` (a server folder its page and policy files), and the margin
+/// below 50,000 leaves room for more such entries.
 pub const SHARD_ABOVE: usize = 45_000;
 
 /// Slugs of every server and tool, indexed like `catalogue.servers[s].tools[t]`.
@@ -31,6 +37,10 @@ pub struct Routes {
     /// `folders[s]`: the folder of server `s` below `servers/`: its slug, or `<shard>/<slug>`
     /// when the catalogue has more than [`SHARD_ABOVE`] servers.
     pub folders: Vec<String>,
+    /// `tool_folders[s][t]`: the folder of tool `t` below its server's folder when server `s`
+    /// has more than [`SHARD_ABOVE`] tools (`<shard>/<slug>`); empty for every other server,
+    /// whose tool folders are their slugs (see [`Routes::tool_folder`]).
+    tool_folders: Vec<Vec<String>>,
 }
 
 impl Routes {
@@ -42,7 +52,7 @@ impl Routes {
     /// [`Routes::new`] with another sharding threshold (tests use a small one).
     pub fn with_shard_above(catalogue: &Catalogue, shard_above: usize) -> Routes {
         let servers = unique_slugs(catalogue.servers.iter().map(|s| s.id.as_str()), "server");
-        let tools = catalogue
+        let tools: Vec<Vec<String>> = catalogue
             .servers
             .par_iter()
             .map(|s| unique_slugs(s.tools.iter().map(|t| t.name.as_str()), "tool"))
@@ -55,10 +65,24 @@ impl Routes {
         } else {
             servers.clone()
         };
+        let tool_folders = tools
+            .iter()
+            .map(|slugs| {
+                if slugs.len() > shard_above {
+                    slugs
+                        .iter()
+                        .map(|slug| format!("{}/{slug}", shard(slug)))
+                        .collect()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
         Routes {
             servers,
             tools,
             folders,
+            tool_folders,
         }
     }
 
@@ -70,11 +94,20 @@ impl Routes {
 
     /// Path of a tool page, such as `servers/github/create_issue/`.
     pub fn tool(&self, s: usize, t: usize) -> String {
-        format!("servers/{}/{}/", self.folders[s], self.tools[s][t])
+        format!("servers/{}/{}/", self.folders[s], self.tool_folder(s, t))
+    }
+
+    /// The folder of tool `t` of server `s` below its server's folder: the tool's slug, or
+    /// `<shard>/<slug>` when the server has more than [`SHARD_ABOVE`] tools.
+    pub fn tool_folder(&self, s: usize, t: usize) -> &str {
+        match self.tool_folders.get(s) {
+            Some(folders) if !folders.is_empty() => &folders[t],
+            _ => &self.tools[s][t],
+        }
     }
 }
 
-/// The shard of a server slug: the first two hex digits of its BLAKE3 hash.
+/// The shard of a server or tool slug: the first two hex digits of its BLAKE3 hash.
 pub fn shard(slug: &str) -> String {
     blake3::hash(slug.as_bytes()).to_hex()[..2].to_owned()
 }

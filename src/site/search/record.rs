@@ -22,7 +22,9 @@ pub struct Record {
     /// of it). A tool's page is the URL before `#` followed by the tool's heading `id` and `/`.
     pub url: String,
     /// The record as a small HTML document: `<html lang>` (the record's language), metadata
-    /// and filters, then one `<h2 id="<tool slug>">` per tool with its text.
+    /// and filters, then one `<h2 id="<tool folder>">` per tool with its text (the tool's slug, or
+    /// `<shard>/<slug>` on a server with very many tools, see
+    /// [`Routes::tool_folder`](crate::site::routes::Routes::tool_folder)).
     pub html: String,
     /// Tools in the record.
     pub tools: usize,
@@ -87,7 +89,7 @@ pub fn record(data: &SiteData, s: usize, category: Category) -> Option<Record> {
         let _ = write!(
             body,
             "<h2 id=\"{}\">{}</h2>",
-            data.routes.tools[s][t],
+            data.routes.tool_folder(s, t),
             e(&tool.name)
         );
         if tool.display_title() != tool.name {
