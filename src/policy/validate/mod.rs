@@ -136,8 +136,8 @@ pub fn parse(format: Format, text: &str) -> Result<Value, Problem> {
 /// guard against alias expansion ("billion laughs") and deep nesting, except that the
 /// counts that grow with the text itself (nodes, events, scalar bytes) may grow with it.
 /// The defaults cap a document at 250,000 nodes, and the Intercept policy of a server with
-/// about 40,000 tools has more: the build rejected its own valid `intercept.yaml`, and
-/// Intercept reads such a file. Without aliases a node takes at least a byte of text (an
+/// 60,000 tools has more (one with 35,000 still fit): the build rejected its own valid
+/// `intercept.yaml`, which Intercept reads. Without aliases a node takes at least a byte of text (an
 /// implicit null value aside, paired with its key), so these bounds never stop a document
 /// that spells out its content, and alias expansion keeps its own limits.
 pub fn yaml_budget(bytes: usize) -> serde_saphyr::Budget {
