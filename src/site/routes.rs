@@ -57,26 +57,10 @@ impl Routes {
             .par_iter()
             .map(|s| unique_slugs(s.tools.iter().map(|t| t.name.as_str()), "tool"))
             .collect();
-        let folders = if servers.len() > shard_above {
-            servers
-                .iter()
-                .map(|slug| format!("{}/{slug}", shard(slug)))
-                .collect()
-        } else {
-            servers.clone()
-        };
+        let folders = sharded(&servers, shard_above).unwrap_or_else(|| servers.clone());
         let tool_folders = tools
             .iter()
-            .map(|slugs| {
-                if slugs.len() > shard_above {
-                    slugs
-                        .iter()
-                        .map(|slug| format!("{}/{slug}", shard(slug)))
-                        .collect()
-                } else {
-                    Vec::new()
-                }
-            })
+            .map(|slugs| sharded(slugs, shard_above).unwrap_or_default())
             .collect();
         Routes {
             servers,
@@ -105,6 +89,17 @@ impl Routes {
             _ => &self.tools[s][t],
         }
     }
+}
+
+/// The folders `<shard>/<slug>` of `slugs` when there are more than `shard_above` of them;
+/// `None` when they fit in one folder.
+fn sharded(slugs: &[String], shard_above: usize) -> Option<Vec<String>> {
+    (slugs.len() > shard_above).then(|| {
+        slugs
+            .iter()
+            .map(|slug| format!("{}/{slug}", shard(slug)))
+            .collect()
+    })
 }
 
 /// The shard of a server or tool slug: the first two hex digits of its BLAKE3 hash.
