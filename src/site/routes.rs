@@ -84,9 +84,11 @@ impl Routes {
     /// The folder of tool `t` of server `s` below its server's folder: the tool's slug, or
     /// `<shard>/<slug>` when the server has more than [`SHARD_ABOVE`] tools.
     pub fn tool_folder(&self, s: usize, t: usize) -> &str {
-        match self.tool_folders.get(s) {
-            Some(folders) if !folders.is_empty() => &folders[t],
-            _ => &self.tools[s][t],
+        let folders = &self.tool_folders[s];
+        if folders.is_empty() {
+            &self.tools[s][t]
+        } else {
+            &folders[t]
         }
     }
 }
