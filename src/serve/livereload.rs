@@ -6,7 +6,7 @@
 //! `problem` with the error text (a template or catalogue error), shown over the page until
 //! the next reload. EventSource reconnects by itself when the server restarts.
 
-use crate::site::templates::escape_html;
+use crate::site::escape::escape_html;
 
 /// The server-sent events endpoint.
 pub const ENDPOINT: &str = "/__toolpages/livereload";

@@ -3,13 +3,15 @@
 //!
 //! Typed and borrowed rather than built as `serde_json::json!` values: every tool page has
 //! one, and copying its FAQ answers into a value tree, then escaping the JSON character by
-//! character, was about 3% of a large build.
+//! character, was about 3% of a large build; the escapes are now found by a vectorised
+//! search ([`script_safe_json`]).
 
+use super::escape::script_safe_json;
 use super::faq::Faq;
 use super::Config;
 use minijinja::Value;
 use serde::Serialize;
-use std::io;
+use std::borrow::Cow;
 
 /// `[FAQPage, BreadcrumbList]` for a tool page, as a safe string for its `<script>` element
 /// (see [`script_json`]). `breadcrumbs` are `(name, site path)` from the home page down;
@@ -100,40 +102,12 @@ struct ListItem<'a> {
 /// gives (`<`, `>`, `&` and `'` written as `\u00XX`, so catalogue text cannot close the
 /// element), made once in Rust instead of converting the data to template values first.
 pub fn script_json(value: &impl Serialize) -> Value {
-    let mut out = ScriptSafe(Vec::with_capacity(4096));
-    // serde_json writes UTF-8 and only ASCII bytes are replaced, so the text is UTF-8; a
-    // value serde_json refuses (a map with non-string keys) becomes `null`.
-    let json = serde_json::to_writer(&mut out, value)
-        .ok()
-        .and_then(|()| String::from_utf8(out.0).ok());
-    Value::from_safe_string(json.unwrap_or_else(|| "null".to_owned()))
-}
-
-/// A writer that escapes, as it goes, the bytes that could end a `<script>` element.
-struct ScriptSafe(Vec<u8>);
-
-impl io::Write for ScriptSafe {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut start = 0;
-        for (i, byte) in buf.iter().enumerate() {
-            let escape: &[u8] = match byte {
-                b'<' => b"\\u003c",
-                b'>' => b"\\u003e",
-                b'&' => b"\\u0026",
-                b'\'' => b"\\u0027",
-                _ => continue,
-            };
-            self.0.extend_from_slice(&buf[start..i]);
-            self.0.extend_from_slice(escape);
-            start = i + 1;
-        }
-        self.0.extend_from_slice(&buf[start..]);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
+    // A value serde_json refuses (a map with non-string keys) becomes `null`.
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    Value::from_safe_string(match script_safe_json(&json) {
+        Cow::Borrowed(_) => json,
+        Cow::Owned(escaped) => escaped,
+    })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod browse;
 mod build;
 pub mod cache;
 pub mod config;
+pub mod escape;
 pub mod faq;
 pub mod index;
 pub mod jsonld;

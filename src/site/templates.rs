@@ -1,6 +1,7 @@
 //! The one MiniJinja environment of a build: the user's `templates/` first, the built-in
 //! templates as fallback, autoescape on for `.html`, and the site's filters.
 
+use super::escape::write_html;
 use super::markdown::to_safe_html;
 use minijinja::{Environment, Value};
 use std::path::{Path, PathBuf};
@@ -76,47 +77,10 @@ fn html_formatter(
 ) -> Result<(), minijinja::Error> {
     if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
         if let Some(text) = value.as_str() {
-            return write_escaped(out, text).map_err(minijinja::Error::from);
+            return write_html(out, text).map_err(minijinja::Error::from);
         }
     }
     minijinja::escape_formatter(out, state, value)
-}
-
-/// The HTML escape of each character [`escape_html`] replaces.
-fn html_entity(byte: u8) -> Option<&'static str> {
-    match byte {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'\'' => Some("&#39;"),
-        _ => None,
-    }
-}
-
-/// Writes `text` HTML-escaped, copying the runs between special characters in one piece
-/// (no allocation: this runs for every value of every page).
-fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
-    let mut start = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        if let Some(entity) = html_entity(byte) {
-            out.write_str(&text[start..i])?;
-            out.write_str(entity)?;
-            start = i + 1;
-        }
-    }
-    out.write_str(&text[start..])
-}
-
-/// HTML-escapes text for element content and quoted attributes.
-pub fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.bytes().any(|b| html_entity(b).is_some()) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    // Writing to a String cannot fail.
-    let _ = write_escaped(&mut out, text);
-    std::borrow::Cow::Owned(out)
 }
 
 /// Registers the filters the templates use:
@@ -153,16 +117,6 @@ pub fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escaping_matches_the_usual_entities() {
-        assert_eq!(escape_html("plain"), "plain");
-        assert_eq!(
-            escape_html(r#"<a href="x">Tom & Jerry's</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
-        );
-        assert_eq!(escape_html("é<ü>"), "é&lt;ü&gt;");
-    }
 
     #[test]
     fn thousands_separators() {

@@ -7,7 +7,7 @@
 //! catalogue has no dates, and a build-time date would change every file on every build.
 
 use crate::site::config::Config;
-use crate::site::templates::escape_html;
+use crate::site::escape::escape_html;
 
 /// The most URLs one sitemap file may hold (the protocol's limit).
 pub const MAX_URLS: usize = 50_000;

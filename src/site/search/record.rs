@@ -7,7 +7,7 @@
 //! Grouping by server *and* category keeps the record count near the server count while the
 //! category and risk filters stay exact (every tool of a record shares both).
 
-use super::super::templates::escape_html;
+use super::super::escape::escape_html;
 use super::super::SiteData;
 use crate::catalogue::{schema, Tool};
 use crate::classify::Category;
