@@ -15,8 +15,8 @@ const HTML: Specials = Specials {
     second: [b'"', b'\''],
 };
 
-/// The bytes that could end a `<script>` element or its JSON string, as MiniJinja's
-/// `tojson` escapes them: `<`, `>`, `&` and `'`.
+/// The bytes MiniJinja's `tojson` escapes in JSON for HTML: `<`, `>`, `&` and `'` (so a
+/// `</script>` in catalogue text cannot end the element).
 const SCRIPT: Specials = Specials {
     first: [b'<', b'>', b'&'],
     second: [b'\'', b'\''],

@@ -3,8 +3,8 @@
 //!
 //! Typed and borrowed rather than built as `serde_json::json!` values: every tool page has
 //! one, and copying its FAQ answers into a value tree, then escaping the JSON character by
-//! character, was about 3% of a large build; the escapes are now found by a vectorised
-//! search ([`script_safe_json`]).
+//! character, was about 3% of a large build (the escapes are found by `memchr` searches,
+//! see [`script_safe_json`]).
 
 use super::escape::script_safe_json;
 use super::faq::Faq;
