@@ -136,9 +136,10 @@ fn build(config: &std::path::Path, args: BuildArgs) -> ExitCode {
             let search = &summary.search;
             if options.config.build_search_index {
                 println!(
-                    "Search index: {} records in {} bundle(s), {} files, {:.1} MB, {:.2} s",
+                    "Search index: {} records in {} bundle(s) ({} kept), {} files, {:.1} MB, {:.2} s",
                     search.records,
                     search.shards,
+                    search.kept,
                     search.files,
                     search.bytes as f64 / 1e6,
                     search.seconds

@@ -267,6 +267,7 @@ fn finish(data: &SiteData, out: &dyn Output, prepared: Prepared) -> Result<Done,
     let note_path = format!("{BUNDLE_DIR}/{path}{SHARD_NOTE}");
     let mut summary = SearchSummary::default();
     if let Some(note) = kept {
+        summary.kept = 1;
         summary.records = note.records;
         summary.tools = note.tools;
         for (_, bytes) in &note.files {

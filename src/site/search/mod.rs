@@ -78,6 +78,9 @@ pub struct SearchSummary {
     /// Pagefind bundles written or kept: the shards, and the segmented bundles of records
     /// that need word splitting when there are several shards.
     pub shards: usize,
+    /// Of those bundles, the ones an earlier build left whose inputs are unchanged: kept as
+    /// they are, without indexing their records again.
+    pub kept: usize,
     /// Files of the bundles (index, fragments, filters, scripts, WebAssembly, manifest).
     pub files: usize,
     /// Total bytes of those files, as written (index files are gzip-compressed by Pagefind).
@@ -95,6 +98,7 @@ impl SearchSummary {
     fn add(&mut self, other: &SearchSummary) {
         self.records += other.records;
         self.tools += other.tools;
+        self.kept += other.kept;
         self.files += other.files;
         self.bytes += other.bytes;
         self.written += other.written;
@@ -159,19 +163,18 @@ pub fn beside<T>(
 }
 
 /// Builds the index of `data` and writes it under [`BUNDLE_DIR`] in `out`, in shards of
-/// the settings' `search_shard_tools` tools.
+/// the settings' `search_shard_tools` tools. A panic while indexing becomes an error.
 ///
-/// Runs on its own thread with its own single-threaded tokio runtime (Pagefind's API is
-/// async), so it can be called from synchronous code and from inside another runtime alike.
+/// The bundles are indexed on the rayon pool of the calling thread (the global pool, unless
+/// called inside [`rayon::ThreadPool::install`]), each with a single-threaded tokio runtime
+/// of its own (Pagefind's API is async), so it can be called from synchronous code and from
+/// inside another runtime alike.
 pub fn write_index(data: &SiteData, out: &dyn Output) -> Result<SearchSummary, SearchError> {
     let tools_per_shard = data.config.search_shard_tools;
     let started = Instant::now();
-    let mut summary = std::thread::scope(|scope| {
-        scope
-            .spawn(|| bundle::index_all(data, out, tools_per_shard))
-            .join()
-            .unwrap_or_else(|_| Err(SearchError::Pagefind("the indexer panicked".into())))
-    })?;
+    let index = || bundle::index_all(data, out, tools_per_shard);
+    let mut summary = std::panic::catch_unwind(std::panic::AssertUnwindSafe(index))
+        .unwrap_or_else(|_| Err(SearchError::Pagefind("the indexer panicked".into())))?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
