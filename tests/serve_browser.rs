@@ -1,9 +1,10 @@
 //! `toolpages serve` in a real browser: live reload on template and catalogue edits, the
-//! error overlay for a broken template, and recovery once it is fixed.
+//! error overlay for a broken template, recovery once it is fixed, and search over the
+//! index the preview builds beside.
 
 mod support;
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -92,6 +93,13 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Types `text` into the search page's field.
+async fn search(c: &Client, text: &str) {
+    let input = c.find(Locator::Css("#search-q")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edits_show_up_without_a_manual_reload_and_errors_show_an_overlay() {
     let dir = site();
@@ -159,6 +167,47 @@ async fn edits_show_up_without_a_manual_reload_and_errors_show_an_overlay() {
         "return !document.getElementById('toolpages-error') && !!document.getElementById('edited') && document.querySelector('h1').innerText === 'read_file'",
     )
     .await;
+
+    // 5. Search works in the preview, and finds what an edit just wrote: the index is
+    //    rebuilt beside, and the open search page reloads when it is ready.
+    c.goto(&format!("http://127.0.0.1:{}/search/", served.port))
+        .await
+        .unwrap();
+    wait_until(
+        c,
+        "the search form",
+        "return !document.getElementById('search-form').hidden",
+    )
+    .await;
+    search(c, "zanzibarish").await;
+    wait_until(
+        c,
+        "no result for a word no tool has yet",
+        "return document.getElementById('search-status').innerText.startsWith('No tools match')",
+    )
+    .await;
+    c.execute("window.notReloaded = true; return true", vec![])
+        .await
+        .unwrap();
+    edit(
+        &dir.path().join("content/servers/demo.json"),
+        "Deletes a file.",
+        "Deletes a zanzibarish file.",
+    );
+    wait_until(
+        c,
+        "the search page reloaded with the new index",
+        "return !window.notReloaded && !document.getElementById('search-form').hidden",
+    )
+    .await;
+    search(c, "zanzibarish").await;
+    wait_until(
+        c,
+        "the edited tool in the results",
+        "return [...document.querySelectorAll('#search-results a.result-link')].map(a => a.innerText).join() === 'delete_file'",
+    )
+    .await;
+    browser.screenshot("serve-search").await;
 
     // Unknown addresses get the 404 page, which live-reloads too; a folder address without
     // its slash is redirected, as static hosts do.

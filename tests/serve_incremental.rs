@@ -2,10 +2,17 @@
 //! catalogue entry invalidates only the pages that depend on it.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+use toolpages::catalogue;
 use toolpages::serve::changes::Changes;
 use toolpages::serve::preview::{Event, Preview};
+use toolpages::serve::search::Finished;
 use toolpages::serve::ServeOptions;
+use toolpages::site::output::MemoryOutput;
+use toolpages::site::search::write_index;
 use toolpages::site::Config;
+use toolpages::site::SiteData;
 
 fn server(id: &str, name: &str, description: &str) -> String {
     format!(
@@ -14,6 +21,10 @@ fn server(id: &str, name: &str, description: &str) -> String {
 }
 
 fn setup(dir: &Path) -> (Preview, PathBuf) {
+    setup_with(dir, Config::default())
+}
+
+fn setup_with(dir: &Path, config: Config) -> (Preview, PathBuf) {
     let content = dir.join("content");
     std::fs::create_dir_all(&content).unwrap();
     let catalogue = content.join("catalogue.jsonl");
@@ -29,7 +40,7 @@ fn setup(dir: &Path) -> (Preview, PathBuf) {
         templates: root.join("templates"),
         static_dir: root.join("static"),
         config_file: dir.join("toolpages.toml"),
-        config: Config::default(),
+        config,
         port: 0,
         open: false,
     })
@@ -229,4 +240,86 @@ fn a_server_edit_refreshes_its_policy_files() {
     );
     assert!(reloaded(&events).contains(&"/servers/alpha/intercept.yaml".to_owned()));
     assert!(html(&preview, "servers/alpha/intercept.yaml").contains("Alpha Renamed (alpha)"));
+}
+
+/// The next finished index of the preview (panics after a minute).
+fn next_index(finished: &mpsc::Receiver<Finished>) -> toolpages::site::search::SearchSummary {
+    let finished = finished
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the index finishes within a minute");
+    finished.expect("the index builds")
+}
+
+/// The preview serves, under `pagefind/`, byte for byte the index `toolpages build` writes
+/// for the catalogue as it is now, keeping the bundles of servers an edit left alone.
+fn assert_serves_the_index_of(preview: &Preview, dir: &Path, config: &Config) {
+    let loaded = catalogue::load(&dir.join("content")).expect("the catalogue loads");
+    let data = SiteData::new(config.clone(), loaded.catalogue);
+    let fresh = MemoryOutput::default();
+    write_index(&data, &fresh).unwrap();
+    let paths = fresh.paths();
+    assert!(
+        paths.iter().any(|p| p == "pagefind/pagefind.js"),
+        "{paths:?}"
+    );
+    for path in paths {
+        let body = preview
+            .get(&path)
+            .unwrap_or_else(|| panic!("the preview does not serve {path}"))
+            .unwrap();
+        assert!(*body.bytes == fresh.get(&path).unwrap(), "{path} differs");
+        if path.ends_with(".js") {
+            assert_eq!(body.content_type, "text/javascript; charset=utf-8");
+        }
+    }
+}
+
+#[test]
+fn the_search_index_is_served_and_follows_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    // One shard per server, so an edit to one of them re-indexes one bundle of three.
+    let config = Config {
+        search_shard_tools: 2,
+        ..Config::default()
+    };
+    let (preview, catalogue) = setup_with(dir.path(), config.clone());
+    assert!(
+        preview.get("pagefind/pagefind.js").is_none(),
+        "no index before it is asked for"
+    );
+    let (sender, finished) = mpsc::channel();
+    preview.start_search(move |result| {
+        let _ = sender.send(result);
+    });
+    let first = next_index(&finished);
+    assert_eq!(
+        (first.tools, first.shards, first.kept),
+        (6, 3, 0),
+        "{first:?}"
+    );
+    assert_eq!(first.written, first.files);
+    assert_serves_the_index_of(&preview, dir.path(), &config);
+
+    // A template edit leaves the index alone; a catalogue edit re-indexes its shard only.
+    preview.apply(&Changes {
+        templates: true,
+        ..Changes::default()
+    });
+    edit(
+        &preview,
+        &catalogue,
+        "Reads a file.",
+        "Reads a zanzibarish file.",
+    );
+    let edited = next_index(&finished);
+    assert_eq!((edited.shards, edited.kept), (3, 2), "{edited:?}");
+    assert!(
+        edited.written > 0 && edited.written < edited.files / 2,
+        "{edited:?}"
+    );
+    assert_serves_the_index_of(&preview, dir.path(), &config);
+    assert!(
+        finished.try_recv().is_err(),
+        "one index per change that feeds it"
+    );
 }

@@ -4,6 +4,7 @@
 //! - [`sources`]: the catalogue per file and entry, so an edit re-parses only what changed.
 //! - [`changes`]: what a changed file means.
 //! - [`livereload`]: the script injected into served pages, and the error overlay.
+//! - [`search`]: the search index, built in memory beside the preview.
 //! - `http`: the axum handlers; `watch`: the file watcher.
 //!
 //! Files are watched with notify (debounced by notify-debouncer-full); each batch of changes
@@ -16,6 +17,7 @@ pub mod changes;
 mod http;
 pub mod livereload;
 pub mod preview;
+pub mod search;
 pub mod sources;
 mod watch;
 
@@ -98,6 +100,24 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
         preview,
         events,
         static_dir: options.static_dir.clone(),
+    });
+    let events = app.events.clone();
+    app.preview.start_search(move |finished| match finished {
+        Ok(summary) if summary.files > 0 => {
+            println!(
+                "search index: {} records in {} bundle(s) ({} kept), {} of {} files new or changed ({:.2} s)",
+                summary.records,
+                summary.shards,
+                summary.kept,
+                summary.written,
+                summary.files,
+                summary.seconds
+            );
+            // A search page open before the index was ready said search could not load.
+            let _ = events.send(Event::Reload(vec!["/search/".to_owned()]));
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("error: {e} (the search page keeps the index it had)"),
     });
     let _watcher = watch::watch(&options, app.clone())?;
     let router = axum::Router::new()

@@ -8,8 +8,13 @@
 //! ([`Inputs`]: the edited server's own pages, the tool pages that list its tools, the
 //! listings that show them) or, for the home page and indexes, whose context changed; a
 //! template edit invalidates every page.
+//!
+//! The search index is built beside, in memory ([`super::search`]), once
+//! [`Preview::start_search`] asks for it: the preview holds its site in an `Arc` that the
+//! index shares, and copies it only when a change arrives while an index of it is running.
 
 use super::changes::Changes;
+use super::search::{Finished, Search};
 use super::sources::Sources;
 use super::ServeOptions;
 use crate::site::cache::Inputs;
@@ -24,7 +29,7 @@ use crate::site::{render_error_text, Config, SiteData};
 use minijinja::Environment;
 use minijinja_autoreload::AutoReloader;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// Rendered pages kept in memory; the cache is emptied when it fills (a preview session
 /// visits far fewer pages than this).
@@ -55,7 +60,8 @@ pub struct Body {
 }
 
 struct Site {
-    data: SiteData,
+    /// Shared with the search index while it runs (see the module docs).
+    data: Arc<SiteData>,
     pages: Vec<Page>,
     /// What the sitemaps list, made from `pages`.
     sitemaps: SitemapPaths,
@@ -73,6 +79,8 @@ pub struct Preview {
     options: ServeOptions,
     reloader: AutoReloader,
     site: RwLock<Site>,
+    /// The search index, once [`Preview::start_search`] started it.
+    search: OnceLock<Search>,
 }
 
 impl Preview {
@@ -85,7 +93,7 @@ impl Preview {
             pages: Vec::new(),
             sitemaps: SitemapPaths::default(),
             routes: HashMap::new(),
-            data,
+            data: Arc::new(data),
             sources,
             template_error: None,
             cache: HashMap::new(),
@@ -96,9 +104,25 @@ impl Preview {
             options,
             reloader,
             site: RwLock::new(site),
+            search: OnceLock::new(),
         };
         preview.check_templates();
         Ok(preview)
+    }
+
+    /// Starts building the search index of the site and serving it under `pagefind/`
+    /// (unless the settings turn it off), and again after each change to what it is made
+    /// from; `finished` is called, on the index's own thread, after each build. Calling it
+    /// again does nothing.
+    pub fn start_search(&self, finished: impl Fn(Finished) + Send + 'static) {
+        let mut started = false;
+        let search = self.search.get_or_init(|| {
+            started = true;
+            Search::start(finished)
+        });
+        if started {
+            search.index(self.read().data.clone());
+        }
     }
 
     /// Servers and tools loaded.
@@ -125,6 +149,12 @@ impl Preview {
     /// A render error gives `Err` with the text to show.
     pub fn get(&self, file: &str) -> Option<Result<Body, String>> {
         let content_type = content_type(file);
+        if let Some(bytes) = self.search.get().and_then(|search| search.get(file)) {
+            return Some(Ok(Body {
+                bytes,
+                content_type,
+            }));
+        }
         {
             let site = self.read();
             if let Some(bytes) = site.cache.get(file) {
@@ -180,7 +210,7 @@ impl Preview {
                 Ok((sources, data)) => {
                     let mut site = self.write();
                     site.sources = sources;
-                    site.data = data;
+                    site.data = Arc::new(data);
                     site.replan();
                     log.push("reviews and attack patterns reloaded".to_owned());
                 }
@@ -194,7 +224,7 @@ impl Preview {
             {
                 Ok(config) => {
                     let mut site = self.write();
-                    site.data.config = config;
+                    Arc::make_mut(&mut site.data).config = config;
                     // `paginate_by` decides how many listing pages there are.
                     site.replan();
                     log.push("settings reloaded".to_owned());
@@ -216,10 +246,10 @@ impl Preview {
             let env = env.as_deref();
             for file in &changes.catalogue {
                 let before = site.fingerprints(env);
-                let empty = placeholder(&site.data.config);
-                let old = std::mem::replace(&mut site.data, empty);
+                let empty = Arc::new(placeholder(&site.data.config));
+                let old = Arc::unwrap_or_clone(std::mem::replace(&mut site.data, empty));
                 let (data, update) = site.sources.update(file, old);
-                site.data = data;
+                site.data = Arc::new(data);
                 site.replan();
                 changed_paths.extend(site.invalidate(&before, env));
                 log.push(format!(
@@ -232,6 +262,10 @@ impl Preview {
         self.check_templates();
         if all {
             self.write().cache.clear();
+        }
+        let indexed = !changes.catalogue.is_empty() || changes.markdown || changes.config;
+        if let Some(search) = self.search.get().filter(|_| indexed) {
+            search.index(self.read().data.clone());
         }
         let after = self.error();
         let mut events = Vec::new();
@@ -410,6 +444,11 @@ fn content_type(file: &str) -> &'static str {
         Some("html") => "text/html; charset=utf-8",
         Some("xml") => "application/xml",
         Some("json") => "application/json",
+        Some("js") => "text/javascript; charset=utf-8",
+        // Pagefind's index, fragments, filters and WebAssembly.
+        Some("pagefind" | "pf_meta" | "pf_index" | "pf_fragment" | "pf_filter") => {
+            "application/octet-stream"
+        }
         _ => "text/plain; charset=utf-8",
     }
 }

@@ -42,7 +42,7 @@ use index::Index;
 use routes::Routes;
 
 /// Everything the pages are rendered from, computed once per build.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SiteData {
     /// Site settings.
     pub config: Config,
