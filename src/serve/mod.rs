@@ -113,8 +113,11 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
                 summary.files,
                 summary.seconds
             );
-            // A search page open before the index was ready said search could not load.
-            let _ = events.send(Event::Reload(vec!["/search/".to_owned()]));
+            // A search page open before the index was ready said search could not load;
+            // one open since shows the old index.
+            if summary.written > 0 {
+                let _ = events.send(Event::Reload(vec!["/search/".to_owned()]));
+            }
         }
         Ok(_) => {}
         Err(e) => eprintln!("error: {e} (the search page keeps the index it had)"),
