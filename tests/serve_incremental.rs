@@ -288,9 +288,11 @@ fn the_search_index_is_served_and_follows_edits() {
         "no index before it is asked for"
     );
     let (sender, finished) = mpsc::channel();
-    preview.start_search(move |result| {
-        let _ = sender.send(result);
-    });
+    preview
+        .start_search(move |result| {
+            let _ = sender.send(result);
+        })
+        .unwrap();
     let first = next_index(&finished);
     assert_eq!(
         (first.tools, first.shards, first.kept),

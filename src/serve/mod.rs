@@ -102,7 +102,7 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
         static_dir: options.static_dir.clone(),
     });
     let events = app.events.clone();
-    app.preview.start_search(move |finished| match finished {
+    let search = app.preview.start_search(move |finished| match finished {
         Ok(summary) if summary.files > 0 => {
             println!(
                 "search index: {} records in {} bundle(s) ({} kept), {} of {} files new or changed ({:.2} s)",
@@ -122,6 +122,9 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
         Ok(_) => {}
         Err(e) => eprintln!("error: {e} (the search page keeps the index it had)"),
     });
+    if let Err(e) = search {
+        eprintln!("warning: the preview runs without search: its index could not start ({e})");
+    }
     let _watcher = watch::watch(&options, app.clone())?;
     let router = axum::Router::new()
         .route(livereload::ENDPOINT, get(http::live))

@@ -113,16 +113,18 @@ impl Preview {
     /// Starts building the search index of the site and serving it under `pagefind/`
     /// (unless the settings turn it off), and again after each change to what it is made
     /// from; `finished` is called, on the index's own thread, after each build. Calling it
-    /// again does nothing.
-    pub fn start_search(&self, finished: impl Fn(Finished) + Send + 'static) {
-        let mut started = false;
-        let search = self.search.get_or_init(|| {
-            started = true;
-            Search::start(finished)
-        });
-        if started {
-            search.index(self.read().data.clone());
+    /// again does nothing. Errors: the system refused the index its thread (the preview
+    /// then runs without search).
+    pub fn start_search(
+        &self,
+        finished: impl Fn(Finished) + Send + 'static,
+    ) -> std::io::Result<()> {
+        if self.search.get().is_none() && self.search.set(Search::start(finished)?).is_ok() {
+            if let Some(search) = self.search.get() {
+                search.index(self.read().data.clone());
+            }
         }
+        Ok(())
     }
 
     /// Servers and tools loaded.

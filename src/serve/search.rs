@@ -48,8 +48,8 @@ struct Next {
 
 impl Search {
     /// Starts the indexing thread, idle until [`Search::index`]; `finished` is called on
-    /// that thread after each run.
-    pub fn start(finished: impl Fn(Finished) + Send + 'static) -> Search {
+    /// that thread after each run. Errors: the system refused a new thread.
+    pub fn start(finished: impl Fn(Finished) + Send + 'static) -> io::Result<Search> {
         let shared = Arc::new(Shared {
             files: RwLock::new(Arc::default()),
             next: Mutex::new(Next::default()),
@@ -58,9 +58,8 @@ impl Search {
         let worker = shared.clone();
         std::thread::Builder::new()
             .name("toolpages-search".into())
-            .spawn(move || worker.run(finished))
-            .expect("the search index thread starts");
-        Search { shared }
+            .spawn(move || worker.run(finished))?;
+        Ok(Search { shared })
     }
 
     /// Asks for the index of `site`, replacing a site asked for earlier and not yet begun.
