@@ -93,6 +93,13 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Opens `path` (such as `/search/`) of the preview on `port`.
+async fn goto(c: &Client, port: u16, path: &str) {
+    c.goto(&format!("http://127.0.0.1:{port}{path}"))
+        .await
+        .unwrap();
+}
+
 /// Types `text` into the search page's field.
 async fn search(c: &Client, text: &str) {
     let input = c.find(Locator::Css("#search-q")).await.unwrap();
@@ -106,11 +113,7 @@ async fn edits_show_up_without_a_manual_reload_and_errors_show_an_overlay() {
     let served = serve(dir.path());
     let browser = support::Browser::start().await;
     let c = &browser.client;
-    let url = format!(
-        "http://127.0.0.1:{}/servers/demo-files/read_file/",
-        served.port
-    );
-    c.goto(&url).await.unwrap();
+    goto(c, served.port, "/servers/demo-files/read_file/").await;
     let h1 = support::text_of(c, "h1").await;
     assert_eq!(h1, "read_file");
     // The preview injects the live-reload script; a page that reloads loses this marker.
@@ -170,9 +173,7 @@ async fn edits_show_up_without_a_manual_reload_and_errors_show_an_overlay() {
 
     // 5. Search works in the preview, and finds what an edit just wrote: the index is
     //    rebuilt beside, and the open search page reloads when it is ready.
-    c.goto(&format!("http://127.0.0.1:{}/search/", served.port))
-        .await
-        .unwrap();
+    goto(c, served.port, "/search/").await;
     wait_until(
         c,
         "the search form",
@@ -211,21 +212,14 @@ async fn edits_show_up_without_a_manual_reload_and_errors_show_an_overlay() {
 
     // Unknown addresses get the 404 page, which live-reloads too; a folder address without
     // its slash is redirected, as static hosts do.
-    c.goto(&format!("http://127.0.0.1:{}/no/such/page/", served.port))
-        .await
-        .unwrap();
+    goto(c, served.port, "/no/such/page/").await;
     wait_until(
         c,
         "the 404 page",
         "return document.querySelector('h1').innerText === 'Page not found' && [...document.scripts].some(s => s.textContent.includes('/__toolpages/livereload'))",
     )
     .await;
-    c.goto(&format!(
-        "http://127.0.0.1:{}/servers/demo-files",
-        served.port
-    ))
-    .await
-    .unwrap();
+    goto(c, served.port, "/servers/demo-files").await;
     assert_eq!(
         c.current_url().await.unwrap().path(),
         "/servers/demo-files/"

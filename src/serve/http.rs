@@ -76,11 +76,7 @@ async fn static_file(app: Arc<App>, uri: Uri) -> Response {
         }
         _ if crate::site::publish::assets::builtin(&name).is_some() => {
             let bytes = crate::site::publish::assets::builtin(&name).unwrap_or_default();
-            let content_type = if name.ends_with(".css") {
-                "text/css; charset=utf-8"
-            } else {
-                "text/javascript; charset=utf-8"
-            };
+            let content_type = super::preview::content_type(&name);
             let mut response = ([(header::CONTENT_TYPE, content_type)], bytes).into_response();
             response.headers_mut().insert(
                 header::CACHE_CONTROL,

@@ -441,9 +441,11 @@ fn placeholder(config: &Config) -> SiteData {
     SiteData::with_analysis(config.clone(), Default::default(), Vec::new(), Vec::new())
 }
 
-fn content_type(file: &str) -> &'static str {
+/// The content type of a file of the site, by its extension.
+pub(super) fn content_type(file: &str) -> &'static str {
     match file.rsplit_once('.').map(|(_, e)| e) {
         Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
         Some("xml") => "application/xml",
         Some("json") => "application/json",
         Some("js") => "text/javascript; charset=utf-8",
