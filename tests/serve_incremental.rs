@@ -325,3 +325,32 @@ fn the_search_index_is_served_and_follows_edits() {
         "one index per change that feeds it"
     );
 }
+
+/// An edit while the index is being built (here, at once after it starts) stops that run
+/// if it is still reading the site; either way the index served in the end is the edited
+/// catalogue's.
+#[test]
+fn an_edit_during_an_index_run_ends_with_the_edited_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        search_shard_tools: 2,
+        ..Config::default()
+    };
+    let (preview, catalogue) = setup_with(dir.path(), config.clone());
+    let (sender, finished) = mpsc::channel();
+    preview
+        .start_search(move |result| {
+            let _ = sender.send(result);
+        })
+        .unwrap();
+    let tool = r#"{"name": "delete_file", "description": "Deletes a file."}"#;
+    let added = format!(r#"{tool}, {{"name": "write_file", "description": "Writes a file."}}"#);
+    edit(&preview, &catalogue, tool, &added);
+    // The first run reports only when it finished before the edit reached the site.
+    let mut last = next_index(&finished);
+    if last.tools == 6 {
+        last = next_index(&finished);
+    }
+    assert_eq!(last.tools, 7, "{last:?}");
+    assert_serves_the_index_of(&preview, dir.path(), &config);
+}

@@ -17,6 +17,7 @@
 //! all in parallel.
 
 use super::record::{self, Record};
+use super::source::Source;
 use super::{
     SearchError, SearchSummary, BUNDLE_DIR, MANIFEST, MAX_FRAGMENT_FILES, SHARED_FILES,
     UNUSED_FILES,
@@ -160,14 +161,21 @@ struct Done {
     languages: BTreeMap<String, u64>,
 }
 
-/// Builds or keeps every bundle of the index of `data`, in shards of `tools_per_shard`
-/// tools, and writes the manifest ([`MANIFEST`]).
+/// Builds or keeps every bundle of the index of `source`, in shards of its settings'
+/// `search_shard_tools` tools, and writes the manifest ([`MANIFEST`]). The site is read
+/// while the bundles are planned and while each bundle's records are built, not while
+/// Pagefind indexes them (see [`Source`]).
 pub(super) fn index_all(
-    data: &SiteData,
+    source: &Source<'_>,
     out: &dyn Output,
-    tools_per_shard: usize,
 ) -> Result<SearchSummary, SearchError> {
-    let shards = super::shards(&data.catalogue, tools_per_shard);
+    let (shards, tools_per_shard) = source.read(|data| {
+        let tools_per_shard = data.config.search_shard_tools;
+        (
+            super::shards(&data.catalogue, tools_per_shard),
+            tools_per_shard,
+        )
+    })?;
     // A single shard keeps its records: one more bundle would only add indexes.
     let split = shards.len() > 1;
     let shards: Vec<Prepared> = shards
@@ -180,9 +188,9 @@ pub(super) fn index_all(
                 format!("shard-{}/", i + 1)
             };
             let holds = Holds::Shard { servers, split };
-            prepare(data, out, Plan { path, holds })
+            source.read(|data| prepare(data, out, Plan { path, holds }))
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let split_off: Vec<(usize, usize)> = shards.iter().flat_map(|p| p.split.clone()).collect();
     let sizes: Vec<usize> = split_off.iter().map(|&(_, tools)| tools).collect();
     let segmented: Vec<Prepared> = cut(&sizes, tools_per_shard)
@@ -191,15 +199,15 @@ pub(super) fn index_all(
         .map(|(k, range)| {
             let path = format!("segmented-{}/", k + 1);
             let holds = Holds::Segmented(split_off[range].iter().map(|&(s, _)| s).collect());
-            prepare(data, out, Plan { path, holds })
+            source.read(|data| prepare(data, out, Plan { path, holds }))
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     // Bundles are independent Pagefind indexes, built in parallel (while pages render, the
     // two share the cores).
     let bundles: Vec<Prepared> = shards.into_iter().chain(segmented).collect();
     let done: Vec<Done> = bundles
         .into_par_iter()
-        .map(|prepared| finish(data, out, prepared))
+        .map(|prepared| finish(source, out, prepared))
         .collect::<Result<_, _>>()?;
 
     let mut summary = SearchSummary::default();
@@ -256,7 +264,7 @@ fn prepare(data: &SiteData, out: &dyn Output, plan: Plan) -> Prepared {
 }
 
 /// Keeps a prepared bundle, or indexes its records and writes its files and its note.
-fn finish(data: &SiteData, out: &dyn Output, prepared: Prepared) -> Result<Done, SearchError> {
+fn finish(source: &Source<'_>, out: &dyn Output, prepared: Prepared) -> Result<Done, SearchError> {
     let Prepared {
         plan,
         key,
@@ -282,7 +290,7 @@ fn finish(data: &SiteData, out: &dyn Output, prepared: Prepared) -> Result<Done,
             languages: note.languages,
         });
     }
-    let records = plan.holds.records(data, !split.is_empty());
+    let records = source.read(|data| plan.holds.records(data, !split.is_empty()))?;
     // The index is built on this thread's own runtime (Pagefind's API is async).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()

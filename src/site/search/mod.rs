@@ -17,8 +17,10 @@
 
 mod bundle;
 pub mod record;
+mod source;
 
 pub use bundle::SHARD_NOTE;
+pub use source::Source;
 
 use super::output::Output;
 use super::SiteData;
@@ -120,6 +122,10 @@ pub enum SearchError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The preview changed the site while it was being indexed ([`Source::Shared`]): the
+    /// bundles finished before the change were written, the others not begun.
+    #[error("the site changed while it was being indexed")]
+    Stale,
 }
 
 /// Splits the servers into consecutive ranges of at least `tools_per_shard` tools each
@@ -170,9 +176,17 @@ pub fn beside<T>(
 /// of its own (Pagefind's API is async), so it can be called from synchronous code and from
 /// inside another runtime alike.
 pub fn write_index(data: &SiteData, out: &dyn Output) -> Result<SearchSummary, SearchError> {
-    let tools_per_shard = data.config.search_shard_tools;
+    write_index_from(&Source::Borrowed(data), out)
+}
+
+/// [`write_index`] from a [`Source`]: a shared site is read only between Pagefind's runs,
+/// and a run whose site changed stops with [`SearchError::Stale`].
+pub fn write_index_from(
+    source: &Source<'_>,
+    out: &dyn Output,
+) -> Result<SearchSummary, SearchError> {
     let started = Instant::now();
-    let index = || bundle::index_all(data, out, tools_per_shard);
+    let index = || bundle::index_all(source, out);
     let mut summary = std::panic::catch_unwind(std::panic::AssertUnwindSafe(index))
         .unwrap_or_else(|_| Err(SearchError::Pagefind("the indexer panicked".into())))?;
     summary.seconds = started.elapsed().as_secs_f64();
