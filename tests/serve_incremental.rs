@@ -274,25 +274,36 @@ fn assert_serves_the_index_of(preview: &Preview, dir: &Path, config: &Config) {
     }
 }
 
-#[test]
-fn the_search_index_is_served_and_follows_edits() {
-    let dir = tempfile::tempdir().unwrap();
-    // One shard per server, so an edit to one of them re-indexes one bundle of three.
-    let config = Config {
+/// Settings with one search shard per server of the test catalogue, so an edit to one of
+/// them re-indexes one bundle of three.
+fn shard_per_server() -> Config {
+    Config {
         search_shard_tools: 2,
         ..Config::default()
-    };
-    let (preview, catalogue) = setup_with(dir.path(), config.clone());
-    assert!(
-        preview.get("pagefind/pagefind.js").is_none(),
-        "no index before it is asked for"
-    );
+    }
+}
+
+/// Starts the preview's search index; each finished index arrives on the receiver.
+fn start_search(preview: &Preview) -> mpsc::Receiver<Finished> {
     let (sender, finished) = mpsc::channel();
     preview
         .start_search(move |result| {
             let _ = sender.send(result);
         })
         .unwrap();
+    finished
+}
+
+#[test]
+fn the_search_index_is_served_and_follows_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = shard_per_server();
+    let (preview, catalogue) = setup_with(dir.path(), config.clone());
+    assert!(
+        preview.get("pagefind/pagefind.js").is_none(),
+        "no index before it is asked for"
+    );
+    let finished = start_search(&preview);
     let first = next_index(&finished);
     assert_eq!(
         (first.tools, first.shards, first.kept),
@@ -332,17 +343,9 @@ fn the_search_index_is_served_and_follows_edits() {
 #[test]
 fn an_edit_during_an_index_run_ends_with_the_edited_index() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        search_shard_tools: 2,
-        ..Config::default()
-    };
+    let config = shard_per_server();
     let (preview, catalogue) = setup_with(dir.path(), config.clone());
-    let (sender, finished) = mpsc::channel();
-    preview
-        .start_search(move |result| {
-            let _ = sender.send(result);
-        })
-        .unwrap();
+    let finished = start_search(&preview);
     let tool = r#"{"name": "delete_file", "description": "Deletes a file."}"#;
     let added = format!(r#"{tool}, {{"name": "write_file", "description": "Writes a file."}}"#);
     edit(&preview, &catalogue, tool, &added);
