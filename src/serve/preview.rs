@@ -10,10 +10,8 @@
 //! template edit invalidates every page.
 //!
 //! The search index is built beside, in memory ([`super::search`]), once
-//! [`Preview::start_search`] asks for it: the preview holds its site in an `Arc` that the
-//! index holds weakly, so a change finds the site unshared and makes it anew or changes it
-//! in place (it is copied only when the change arrives while the index is reading it, for
-//! about a tenth of a second per 10,000 tools), and the index run of the old site stops.
+//! [`Preview::start_search`] asks for it; it holds the preview's `Arc` of the site weakly,
+//! so a change usually changes the site in place (see that module).
 
 use super::changes::Changes;
 use super::search::{Finished, Search};

@@ -144,14 +144,10 @@ impl Shared {
                 files: Mutex::default(),
             };
             let source = Source::Shared(site);
-            let result =
-                source
-                    .read(|data| data.config.build_search_index)
-                    .and_then(|wanted| match (wanted, &pool) {
-                        (false, _) => Ok(SearchSummary::default()),
-                        (true, Some(pool)) => pool.install(|| write_index_from(&source, &run)),
-                        (true, None) => write_index_from(&source, &run),
-                    });
+            let result = match &pool {
+                Some(pool) => pool.install(|| write_index_from(&source, &run)),
+                None => write_index_from(&source, &run),
+            };
             match result {
                 Err(SearchError::Stale) => stopped = Some(Arc::new(run.carried())),
                 Ok(summary) => {

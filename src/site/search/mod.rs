@@ -141,8 +141,7 @@ pub fn shards(catalogue: &Catalogue, tools_per_shard: usize) -> Vec<Range<usize>
 }
 
 /// Runs `work` on this thread while the index of `data` is written into `out` on another
-/// ([`write_index`], or an empty summary when the settings ask for no index); returns what
-/// each gave, once both have finished.
+/// ([`write_index`]); returns what each gave, once both have finished.
 ///
 /// The build starts the index as soon as the catalogue is analysed and does everything else
 /// (fingerprints, pages, generated files) inside `work`: after an edit, re-indexing a shard
@@ -153,23 +152,20 @@ pub fn beside<T>(
     work: impl FnOnce() -> T,
 ) -> (T, Result<SearchSummary, SearchError>) {
     std::thread::scope(|scope| {
-        let index = scope.spawn(|| {
-            if data.config.build_search_index {
-                write_index(data, out)
-            } else {
-                Ok(SearchSummary::default())
-            }
-        });
+        let index = scope.spawn(|| write_index(data, out));
         let done = work();
+        // `write_index` turns the indexer's panics into errors; anything else is a bug.
         let index = index
             .join()
-            .unwrap_or_else(|_| Err(SearchError::Pagefind("the indexer panicked".into())));
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (done, index)
     })
 }
 
 /// Builds the index of `data` and writes it under [`BUNDLE_DIR`] in `out`, in shards of
-/// the settings' `search_shard_tools` tools. A panic while indexing becomes an error.
+/// the settings' `search_shard_tools` tools; writes nothing and gives an empty summary when
+/// the settings ask for no index (`build_search_index = false`). A panic while indexing
+/// becomes an error.
 ///
 /// The bundles are indexed on the rayon pool of the calling thread (the global pool, unless
 /// called inside [`rayon::ThreadPool::install`]), each with a single-threaded tokio runtime
@@ -185,6 +181,9 @@ pub fn write_index_from(
     source: &Source<'_>,
     out: &dyn Output,
 ) -> Result<SearchSummary, SearchError> {
+    if !source.read(|data| data.config.build_search_index)? {
+        return Ok(SearchSummary::default());
+    }
     let started = Instant::now();
     let index = || bundle::index_all(source, out);
     let mut summary = std::panic::catch_unwind(std::panic::AssertUnwindSafe(index))
